@@ -1,0 +1,45 @@
+# Instructor entry points. Every target installs what it needs first.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+MODULE ?= spectral
+SUBMISSIONS ?= examples
+OUT    ?= out/grades
+WORKERS ?= 2
+
+.PHONY: install test release demo grade report bench lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $(STAMP)
+
+test: install
+	$(PY) -m pytest tests
+
+release: install
+	$(PY) -m autograder release
+
+demo: install
+	$(PY) -m autograder demo
+
+grade: install
+	$(PY) -m autograder grade $(MODULE) $(SUBMISSIONS)/* --out $(OUT) --workers $(WORKERS)
+	$(PY) -m autograder report $(OUT)
+
+report: install
+	$(PY) -m autograder report $(OUT)
+
+bench: install
+	$(PY) -m benchmarks
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check autograder tests benchmarks solutions
+
+clean:
+	rm -rf $(VENV) out dist .pytest_cache

@@ -1,0 +1,75 @@
+"""Every graded module: the reference scores 100% (hidden cases included), the stubs score 0,
+every mutant loses points on its question, every correct alternative gets full marks."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder import examples, inprocess, modules, release, testfiles
+
+READY = [m.name for m in modules.ready_modules()]
+MUTANTS = [e for m in READY for e in examples.mutants(m)]
+ALTERNATIVES = [e for m in READY for e in examples.alternatives(m)]
+
+
+def _grade(example: examples.Example, tmp_path, questions=None):
+    path = tmp_path / f"{example.module}.py"
+    path.write_text(example.source)
+    mod = modules.get(example.module)
+    files = mod.test_files()
+    if questions is not None:
+        files = [f for f in files if f.stem in questions]
+    ns = vars(inprocess.import_file(path, example.module))
+    return testfiles.run_files(files, ns)
+
+
+def _failures(results):
+    return "\n".join(
+        f"{c.name}: {c.message}" for q in results for c in q.cases if not c.passed
+    )
+
+
+@pytest.mark.parametrize("module", READY)
+def test_reference_scores_full_marks(module, tmp_path):
+    results = _grade(examples.reference(module), tmp_path)
+    assert all(q.passed_all for q in results), _failures(results)
+
+
+@pytest.mark.parametrize("module", READY)
+def test_question_files_are_well_formed(module):
+    """Points declared per file match the cases; every question has public and hidden cases."""
+    for path in modules.get(module).test_files():
+        tf = testfiles.load(path)
+        assert tf.name == path.stem, f"{path}: name {tf.name!r} != file name"
+        assert any(not tc.hidden for tc in tf.test_cases), f"{path}: no public case"
+        assert any(tc.hidden for tc in tf.test_cases), f"{path}: no hidden case"
+        assert all(tc.points > 0 for tc in tf.test_cases), f"{path}: a case without points"
+
+
+@pytest.mark.parametrize("module", READY)
+def test_stubs_score_zero(module, tmp_path):
+    stub = release.stub_source(modules.get(module).source.read_text(), module)
+    ex = examples.Example(module, "stub", "stub", stub)
+    results = _grade(ex, tmp_path)
+    passed = [c.name for q in results for c in q.cases if c.passed]
+    assert not passed, f"the blank template passes {passed}"
+
+
+@pytest.mark.parametrize("module", READY)
+def test_enough_examples(module):
+    assert len(examples.mutants(module)) >= 12, "at least 12 mutants per module"
+    assert len(examples.alternatives(module)) >= 2, "at least 2 correct alternatives per module"
+
+
+@pytest.mark.parametrize("example", MUTANTS, ids=[e.name + "@" + e.module for e in MUTANTS])
+def test_mutant_loses_points_on_its_question(example, tmp_path):
+    (q,) = _grade(example, tmp_path, questions={example.question})
+    assert q.score < q.possible, f"{example.name} ({example.why}) gets full marks on {q.name}"
+
+
+@pytest.mark.parametrize(
+    "example", ALTERNATIVES, ids=[e.name + "@" + e.module for e in ALTERNATIVES]
+)
+def test_alternative_gets_full_marks(example, tmp_path):
+    results = _grade(example, tmp_path)
+    assert all(q.passed_all for q in results), _failures(results)
