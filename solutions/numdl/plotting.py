@@ -22,11 +22,16 @@ def _ax(ax):
 
 
 def scatter_labels(Y: np.ndarray, labels=None, ax=None, title: str = "", s: float = 6, **kw):
-    """Scatter the 2-D columns of ``Y`` coloured by integer ``labels`` (or one-hot ``C``)."""
+    """Scatter the 2-D columns of ``Y`` coloured by integer ``labels`` (or one-hot ``C``).
+
+    Pass ``c=values, cmap=...`` instead of ``labels`` to colour by a real-valued vector.
+    """
     ax = _ax(ax)
     if labels is not None and np.ndim(labels) == 2:
         labels = np.argmax(labels, axis=0)
-    ax.scatter(Y[0], Y[1], c=labels, s=s, cmap="tab10", **kw)
+    kw.setdefault("c", labels)
+    kw.setdefault("cmap", "tab10")
+    ax.scatter(Y[0], Y[1], s=s, **kw)
     ax.set_aspect("equal")
     ax.set_title(title)
     return ax
