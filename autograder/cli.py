@@ -1,16 +1,22 @@
-"""Command line: ``python -m autograder {release,check} ...``."""
+"""Command line: ``python -m autograder {release,check,grade,report,demo} ...``."""
 
 from __future__ import annotations
 
 import argparse
+import pathlib
 import sys
 
 from autograder import inprocess, modules, release, testfiles
 
 
 def cmd_release(args: argparse.Namespace) -> int:
+    from autograder import gradescope
+
     target = release.release()
     print(f"released {len(modules.ready_modules())} module(s) into {target}")
+    zips = gradescope.build_all()
+    for z in zips:
+        print(f"built {z.relative_to(modules.ROOT)}")
     return 0
 
 
@@ -23,16 +29,73 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if all(q.passed_all for q in results) else 1
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    """Grade submissions in sandboxed workers into ``--out``."""
+    from autograder import grader
+    from autograder.sandbox import Limits, Spec
+
+    inprocess.ensure_reference_on_path()
+    spec = Spec.from_registry(args.module)
+    limits = Limits(timeout=args.timeout)
+    if args.submission_timeout:
+        limits.submission_timeout = args.submission_timeout
+    try:
+        records = grader.grade_batch(spec, args.submissions, pathlib.Path(args.out),
+                                     workers=args.workers, limits=limits,
+                                     progress=not args.quiet)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    statuses: dict[str, int] = {}
+    for rec in records:
+        s = rec["extra_data"]["status"]
+        statuses[s] = statuses.get(s, 0) + 1
+    counts = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
+    print(f"graded {len(records)} submission(s) into {args.out}: {counts}")
+    return 0 if len(records) == len(args.submissions) else 1
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from autograder import report
+
+    print(report.report(pathlib.Path(args.dir)))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from autograder import demo
+
+    return demo.main(pathlib.Path(args.out))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m autograder")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("release", help="regenerate student_template/ from solutions/ and assignments/")
+    p = sub.add_parser("release", help="regenerate student_template/ and dist/autograder/*.zip")
     p.set_defaults(func=cmd_release)
     p = sub.add_parser("check", help="run a module's tests in-process on a trusted file")
     p.add_argument("module", choices=list(modules.MODULES))
     p.add_argument("path", nargs="?", help="a <module>.py file (default: the reference)")
     p.add_argument("--public-only", action="store_true")
     p.set_defaults(func=cmd_check)
+    p = sub.add_parser("grade", help="grade untrusted submissions in sandboxed workers")
+    p.add_argument("module", choices=list(modules.MODULES))
+    p.add_argument("submissions", nargs="+", metavar="SUBMISSION",
+                   help="a folder holding numdl/<module>.py, a .zip of one, or a <module>.py")
+    p.add_argument("--out", required=True, help="output folder (results/, gradebook.csv)")
+    p.add_argument("--workers", type=int, default=1, help="submissions graded in parallel")
+    p.add_argument("--timeout", type=float, default=10.0,
+                   help="wall-clock seconds per call of a student function (default 10)")
+    p.add_argument("--submission-timeout", type=float, default=None,
+                   help="wall-clock seconds per submission (default 600)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_grade)
+    p = sub.add_parser("report", help="summarize a grading folder: table, histogram, feedback")
+    p.add_argument("dir")
+    p.set_defaults(func=cmd_report)
+    p = sub.add_parser("demo", help="release, then grade example submissions of every module")
+    p.add_argument("--out", default=str(modules.ROOT / "out" / "demo"))
+    p.set_defaults(func=cmd_demo)
     return parser
 
 

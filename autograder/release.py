@@ -131,17 +131,22 @@ def requirements() -> str:
     deps = tomllib.loads((modules.ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     skip = ("ruff", "pytest")
     keep = [d for d in deps if not d.startswith(skip)]
-    return "# The course environment (pinned). Install with `make install`.\n" + "\n".join(
-        keep
-    ) + "\n"
+    return (
+        "# The course environment (pinned). Install with `make install`.\n" + "\n".join(keep) + "\n"
+    )
 
 
 def _module_table(ready: list[modules.Module]) -> str:
     rows = []
     for m in ready:
-        names = [n.name for n in ast.parse(m.source.read_text()).body
-                 if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
-        rows.append(f"| {m.folder[:2]} | `numdl/{m.name}.py` | {', '.join(f'`{n}`' for n in names)} |")
+        names = [
+            n.name
+            for n in ast.parse(m.source.read_text()).body
+            if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")
+        ]
+        rows.append(
+            f"| {m.folder[:2]} | `numdl/{m.name}.py` | {', '.join(f'`{n}`' for n in names)} |"
+        )
     return "\n".join(rows)
 
 
@@ -156,13 +161,15 @@ def build(dest: pathlib.Path) -> list[pathlib.Path]:
     for m in ready:
         files[f"numdl/{m.name}.py"] = stub_source(m.source.read_text(), m.name)
         for test in m.test_files():
-            files[f"assignments/{m.folder}/tests/{test.name}"] = public_test_source(test.read_text())
+            files[f"assignments/{m.folder}/tests/{test.name}"] = public_test_source(
+                test.read_text()
+            )
         if m.notebook.exists():
             files[f"assignments/{m.folder}/{m.notebook.name}"] = strip_notebook(
                 m.notebook.read_text()
             )
-    files["README.md"] = (STUDENT_FILES / "README.md").read_text().replace(
-        "{{MODULE_TABLE}}", _module_table(ready)
+    files["README.md"] = (
+        (STUDENT_FILES / "README.md").read_text().replace("{{MODULE_TABLE}}", _module_table(ready))
     )
     files["Makefile"] = (STUDENT_FILES / "Makefile").read_text()
     files["tools/check.py"] = (STUDENT_FILES / "check.py").read_text()

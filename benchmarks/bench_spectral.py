@@ -33,7 +33,10 @@ def run() -> list[Row]:
             out["theirs"] = model.fit_predict(W)
 
     t_ours, t_theirs = median_time(ours, repeat=3), median_time(theirs, repeat=3)
-    ari_o, ari_t = adjusted_rand_index(out["ours"], truth), adjusted_rand_index(out["theirs"], truth)
+    ari_o, ari_t = (
+        adjusted_rand_index(out["ours"], truth),
+        adjusted_rand_index(out["theirs"], truth),
+    )
     return [
         Row(
             "spectral_clustering, rings n=3000, kNN graph",

@@ -32,7 +32,10 @@ def execute(path: pathlib.Path, cwd: pathlib.Path, timeout: int = 300) -> nbform
 def test_notebook_executes_against_reference(module):
     nb = execute(module.notebook, module.assignment)
     errors = [
-        o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
         if o.get("output_type") == "error"
     ]
     assert not errors, errors
@@ -40,6 +43,7 @@ def test_notebook_executes_against_reference(module):
     assert checks, "the notebook has no grader.check cells"
     text = "\n".join(
         o.get("text", "") + str(o.get("data", {}).get("text/plain", ""))
-        for c in checks for o in c.get("outputs", [])
+        for c in checks
+        for o in c.get("outputs", [])
     )
     assert "failed" not in text.lower(), f"a grader.check cell fails against the reference:\n{text}"

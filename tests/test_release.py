@@ -64,8 +64,10 @@ def _public_material() -> set[str]:
     lines: set[str] = set()
     for p in modules.PACKAGE.glob("*.py"):
         lines |= _outside_regions(p.read_text())
-    for p in list(modules.ASSIGNMENTS.rglob("tests/q*.py")) + list(modules.ASSIGNMENTS.rglob("*.ipynb")):
-        lines |= {ln.strip().strip('",').replace('\\n', '') for ln in p.read_text().splitlines()}
+    for p in list(modules.ASSIGNMENTS.rglob("tests/q*.py")) + list(
+        modules.ASSIGNMENTS.rglob("*.ipynb")
+    ):
+        lines |= {ln.strip().strip('",').replace("\\n", "") for ln in p.read_text().splitlines()}
     return lines
 
 
@@ -73,7 +75,8 @@ def _public_material() -> set[str]:
 def test_no_solution_line_leaks(module):
     public = _public_material()
     secret = [
-        line for line in release.solution_lines(module.source.read_text())
+        line
+        for line in release.solution_lines(module.source.read_text())
         if len(line) >= 20 and not line.startswith("#") and line not in public
     ]
     assert secret, "the reference has no solution region"
@@ -94,10 +97,14 @@ def test_no_hidden_test_leaks(module):
             assert f"def {name}(" not in text, f"hidden case {name} of {path} leaked"
         assert "hidden=True" not in public
         public_lines = {ln.strip() for ln in public.splitlines()}
-        body = [ln.strip() for ln in source.splitlines()
-                if len(ln.strip()) >= 40 and ln.strip() not in public_lines]
-        released = (modules.STUDENT_TEMPLATE / "assignments" / module.folder / "tests" /
-                    path.name).read_text()
+        body = [
+            ln.strip()
+            for ln in source.splitlines()
+            if len(ln.strip()) >= 40 and ln.strip() not in public_lines
+        ]
+        released = (
+            modules.STUDENT_TEMPLATE / "assignments" / module.folder / "tests" / path.name
+        ).read_text()
         leaked = [ln for ln in body if ln in released]
         assert not leaked, f"hidden lines of {path.name} reached the template: {leaked[:3]}"
 
@@ -106,8 +113,9 @@ def test_no_hidden_test_leaks(module):
 def test_stubs_keep_signatures_and_docstrings(module):
     ref = ast.parse(module.source.read_text())
     stub = ast.parse((modules.STUDENT_TEMPLATE / "numdl" / f"{module.name}.py").read_text())
-    ref_funcs = {f.name: f for f in ref.body if isinstance(f, ast.FunctionDef)
-                 and not f.name.startswith("_")}
+    ref_funcs = {
+        f.name: f for f in ref.body if isinstance(f, ast.FunctionDef) and not f.name.startswith("_")
+    }
     stub_funcs = {f.name: f for f in stub.body if isinstance(f, ast.FunctionDef)}
     assert set(ref_funcs) <= set(stub_funcs)
     for name, f in ref_funcs.items():
@@ -121,9 +129,19 @@ def test_stubs_keep_signatures_and_docstrings(module):
 def _make_check(repo: pathlib.Path, module: str) -> subprocess.CompletedProcess:
     venv = pathlib.Path(sys.executable).parent.parent
     return subprocess.run(
-        ["make", "-s", "-o", f"{venv}/.installed-stamp", "check", f"MODULE={module}",
-         f"VENV={venv}"],
-        cwd=repo, capture_output=True, text=True, timeout=300,
+        [
+            "make",
+            "-s",
+            "-o",
+            f"{venv}/.installed-stamp",
+            "check",
+            f"MODULE={module}",
+            f"VENV={venv}",
+        ],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 

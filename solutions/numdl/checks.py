@@ -108,8 +108,12 @@ def check_array(
         if not err <= tol:
             diff = np.abs(actual - expected)
             i = tuple(int(j) for j in np.unravel_index(np.argmax(diff), diff.shape))
-            where = f" (largest difference at index {i}: expected {expected[i]:.6g}, got " \
-                f"{actual[i]:.6g})" if diff.ndim else f" (expected {expected:.6g}, got {actual:.6g})"
+            where = (
+                f" (largest difference at index {i}: expected {expected[i]:.6g}, got "
+                f"{actual[i]:.6g})"
+                if diff.ndim
+                else f" (expected {expected:.6g}, got {actual:.6g})"
+            )
             raise CheckError(
                 f"{label}: wrong values, error {err:.3e} (relative "
                 f"{rel_error(actual, expected):.3e}) exceeds tolerance {tol:.3e}{where}"
@@ -120,7 +124,7 @@ def check_array(
 def check_scalar(
     label: str, actual: Any, expected: float | None = None, *, rtol: float = 1e-8, atol: float = 0.0
 ) -> float:
-    """Check that ``actual`` is a real scalar (Python or numpy, or a 0-d array) near ``expected``."""
+    """Check that ``actual`` is a real scalar (Python, numpy or 0-d array) near ``expected``."""
     if isinstance(actual, np.ndarray) and actual.size == 1 and actual.ndim <= 1:
         actual = actual.reshape(())[()]
     if isinstance(actual, bool | np.bool_) or not isinstance(
@@ -187,8 +191,11 @@ def call_pure(label: str, func: Callable, *args, **kwargs):
     """
     before = [(p, a.copy()) for p, a in _arrays((args, kwargs))]
     out = func(*args, **kwargs)
-    changed = [p for (p, a0), (_, a1) in zip(before, _arrays((args, kwargs)))
-               if a0.shape != a1.shape or not np.array_equal(a0, a1, equal_nan=True)]
+    changed = [
+        p
+        for (p, a0), (_, a1) in zip(before, _arrays((args, kwargs)))
+        if a0.shape != a1.shape or not np.array_equal(a0, a1, equal_nan=True)
+    ]
     changed += list(getattr(func, "__numdl_modified__", None) or [])
     if changed:
         raise CheckError(
@@ -234,8 +241,10 @@ def check_taylor(label: str, table: np.ndarray, scale: float, order: int = 2) ->
     if E1.max() <= floor:
         return
     target = 2.0**order
-    ok = ratios.size >= 3 and np.median(ratios) >= 0.85 * target and np.all(
-        ratios[-3:] >= 0.7 * target
+    ok = (
+        ratios.size >= 3
+        and np.median(ratios) >= 0.85 * target
+        and np.all(ratios[-3:] >= 0.7 * target)
     )
     if not ok:
         rows = "\n".join(f"      h={h:9.3e}  E0={e0:9.3e}  E1={e1:9.3e}" for h, e0, e1 in table)

@@ -1,4 +1,4 @@
-"""Plotting helpers for the handouts (matplotlib). Every function returns the ``Axes`` it drew on."""
+"""Plotting helpers for the handouts (matplotlib). Each function returns the ``Axes`` it drew on."""
 
 from __future__ import annotations
 
@@ -65,8 +65,9 @@ def convergence(histories: dict[str, list[float]], ax=None, title: str = "", yla
     """Semilogy plot of several histories ``{label: values}`` against the iteration."""
     ax = _ax(ax)
     for label, values in histories.items():
-        ax.semilogy(np.arange(len(values)), np.maximum(np.asarray(values, float), 1e-300),
-                    label=label)
+        ax.semilogy(
+            np.arange(len(values)), np.maximum(np.asarray(values, float), 1e-300), label=label
+        )
     ax.set_xlabel("iteration")
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -75,7 +76,7 @@ def convergence(histories: dict[str, list[float]], ax=None, title: str = "", yla
 
 
 def taylor_plot(table: np.ndarray, ax=None, title: str = "derivative check"):
-    """Log-log plot of a derivative-check table with rows ``[h, E0, E1]`` and O(h), O(h^2) guides."""
+    """Log-log plot of a derivative-check table (rows ``[h, E0, E1]``) with O(h), O(h^2) guides."""
     ax = _ax(ax)
     h, E0, E1 = table[:, 0], table[:, 1], table[:, 2]
     ax.loglog(h, E0, "o-", label="E0")

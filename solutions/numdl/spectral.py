@@ -29,7 +29,9 @@ __all__ = [
 def _as_points(name: str, Y) -> np.ndarray:
     Y = np.asarray(Y, dtype=float)
     if Y.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array (n_f, n) with points as columns, got shape {Y.shape}")
+        raise ValueError(
+            f"{name} must be a 2-D array (n_f, n) with points as columns, got shape {Y.shape}"
+        )
     return Y
 
 
@@ -46,11 +48,7 @@ def _as_square(name: str, A):
 
 def _sq_dist_to(Y: np.ndarray, centers: np.ndarray) -> np.ndarray:
     """``(k, n)`` squared distances between the columns of ``centers`` and of ``Y``."""
-    D = (
-        np.sum(centers**2, axis=0)[:, None]
-        - 2.0 * centers.T @ Y
-        + np.sum(Y**2, axis=0)[None, :]
-    )
+    D = np.sum(centers**2, axis=0)[:, None] - 2.0 * centers.T @ Y + np.sum(Y**2, axis=0)[None, :]
     return np.maximum(D, 0.0)
 
 

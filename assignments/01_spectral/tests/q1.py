@@ -29,7 +29,11 @@ def test_invariants(squared_distances):
     label = "squared_distances(Y), Y of shape (2, 40) centred at (5, 5)"
     D = check_array(label, squared_distances(Y), shape=(40, 40))
     check(np.array_equal(D, D.T), label, "D must be exactly symmetric")
-    check(np.all(np.diag(D) == 0), label, f"the diagonal must be exactly 0, max |D_ii| = {np.abs(np.diag(D)).max():.2e}")
+    check(
+        np.all(np.diag(D) == 0),
+        label,
+        f"the diagonal must be exactly 0, max |D_ii| = {np.abs(np.diag(D)).max():.2e}",
+    )
     check(np.all(D >= 0), label, f"distances must never be negative, min = {D.min():.2e}")
 
 
@@ -42,4 +46,6 @@ def test_many_features_few_points(squared_distances):
 
 @test_case(points=0.5, hidden=True)
 def test_rejects_1d_input(squared_distances):
-    check_raises("squared_distances(y) with a 1-D y of shape (5,)", ValueError, squared_distances, np.ones(5))
+    check_raises(
+        "squared_distances(y) with a 1-D y of shape (5,)", ValueError, squared_distances, np.ones(5)
+    )

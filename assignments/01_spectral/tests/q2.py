@@ -17,8 +17,12 @@ def dense(A):
 
 def weights(Y, sigma):
     n = Y.shape[1]
-    return np.array([[0.0 if i == j else np.exp(-np.sum((Y[:, i] - Y[:, j]) ** 2) / sigma)
-                      for j in range(n)] for i in range(n)])
+    return np.array(
+        [
+            [0.0 if i == j else np.exp(-np.sum((Y[:, i] - Y[:, j]) ** 2) / sigma) for j in range(n)]
+            for i in range(n)
+        ]
+    )
 
 
 def knn_sets(Y, k):
@@ -70,8 +74,9 @@ def test_eps_graph(similarity_graph):
     Wg = dense(similarity_graph(Y, sigma=0.5, kind="eps", eps=0.8))
     dist = np.sqrt(((Y[:, :, None] - Y[:, None, :]) ** 2).sum(0))
     check_array(label, Wg, np.where(dist <= 0.8, weights(Y, 0.5), 0.0), rtol=1e-12)
-    check_raises("similarity_graph(Y, kind='eps') without eps", ValueError, similarity_graph, Y,
-                 kind="eps")
+    check_raises(
+        "similarity_graph(Y, kind='eps') without eps", ValueError, similarity_graph, Y, kind="eps"
+    )
 
 
 @test_case(points=1, hidden=True)
@@ -94,11 +99,16 @@ def test_invariants_and_inclusions(similarity_graph):
 def test_many_neighbors_is_full(similarity_graph):
     Y = data(5, 2, 8)
     label = "similarity_graph(Y, sigma=1.0, kind='knn', n_neighbors=20) with n = 8"
-    check_array(label, dense(similarity_graph(Y, sigma=1.0, kind="knn", n_neighbors=20)),
-                weights(Y, 1.0), rtol=1e-12)
+    check_array(
+        label,
+        dense(similarity_graph(Y, sigma=1.0, kind="knn", n_neighbors=20)),
+        weights(Y, 1.0),
+        rtol=1e-12,
+    )
 
 
 @test_case(points=0.5, hidden=True)
 def test_unknown_kind(similarity_graph):
-    check_raises("similarity_graph(Y, kind='nearest')", ValueError, similarity_graph, data(6),
-                 kind="nearest")
+    check_raises(
+        "similarity_graph(Y, kind='nearest')", ValueError, similarity_graph, data(6), kind="nearest"
+    )

@@ -40,7 +40,9 @@ def test_unnormalized(graph_laplacian):
 def test_course_toy_graph(graph_laplacian):
     label = "graph_laplacian(Wg) of the course's toy graph (edges 1-2, 2-3, 1-3, 3-4, 2-4, 2-5)"
     L = check_array(label, graph_laplacian(toy_graph()), shape=(5, 5))
-    check_array(label + ", degrees diag(L)", np.diag(L).copy(), [2.0, 4.0, 3.0, 2.0, 1.0], rtol=1e-12)
+    check_array(
+        label + ", degrees diag(L)", np.diag(L).copy(), [2.0, 4.0, 3.0, 2.0, 1.0], rtol=1e-12
+    )
     lam = np.linalg.eigvalsh(0.5 * (L + L.T))
     check_array(label + ", eigenvalues", lam, [0.0, 1.0, 2.0, 4.0, 5.0], rtol=0, atol=1e-10)
 
@@ -53,8 +55,11 @@ def test_normalized(graph_laplacian):
     d = Wg.sum(1)
     check_array(label, L, np.eye(12) - Wg / np.sqrt(np.outer(d, d)), rtol=1e-12)
     lam = np.linalg.eigvalsh(0.5 * (L + L.T))
-    check(lam.min() > -1e-10 and lam.max() < 2 + 1e-10, label,
-          f"eigenvalues must lie in [0, 2], found [{lam.min():.3g}, {lam.max():.3g}]")
+    check(
+        lam.min() > -1e-10 and lam.max() < 2 + 1e-10,
+        label,
+        f"eigenvalues must lie in [0, 2], found [{lam.min():.3g}, {lam.max():.3g}]",
+    )
     check_array(label + ", L D^{1/2} 1", L @ np.sqrt(d), np.zeros(12), rtol=0, atol=1e-10)
 
 
@@ -78,7 +83,11 @@ def test_sparse_in_sparse_out(graph_laplacian):
         for normalized in (False, True):
             label = f"graph_laplacian({flavour.__name__}(Wg), normalized={normalized})"
             L = graph_laplacian(flavour(Wg), normalized=normalized)
-            check(sp.issparse(L), label, f"sparse input must give sparse output, got {type(L).__name__}")
+            check(
+                sp.issparse(L),
+                label,
+                f"sparse input must give sparse output, got {type(L).__name__}",
+            )
             expected = np.eye(10) - s[:, None] * Wg * s[None, :] if normalized else np.diag(d) - Wg
             check_array(label, L.toarray(), expected, rtol=1e-12)
 
@@ -89,11 +98,15 @@ def test_components_give_zero_eigenvalues(graph_laplacian):
     Wg = np.zeros((12, 12))
     i = 0
     for B in blocks:
-        Wg[i:i + len(B), i:i + len(B)] = B
+        Wg[i : i + len(B), i : i + len(B)] = B
         i += len(B)
     label = "graph_laplacian(Wg) of a graph with 3 connected components"
     L = check_array(label, graph_laplacian(Wg), shape=(12, 12))
     lam = np.linalg.eigvalsh(0.5 * (L + L.T))
     zeros = int(np.sum(np.abs(lam) < 1e-10))
     check(zeros == 3, label, f"eigenvalue 0 must have multiplicity 3, found {zeros}")
-    check(lam.min() > -1e-10, label, f"L must be positive semidefinite, min eigenvalue {lam.min():.3g}")
+    check(
+        lam.min() > -1e-10,
+        label,
+        f"L must be positive semidefinite, min eigenvalue {lam.min():.3g}",
+    )

@@ -28,11 +28,21 @@ def check_eigenpairs(label, L, lam, U, k):
     check_array(label + ", lam", lam, shape=(k,), kind="real")
     check_array(label + ", U", U, shape=(k, n), kind="real")
     check(np.all(np.diff(lam) >= -1e-12), label, f"eigenvalues must be ascending, got {lam}")
-    check_array(label + ", the k smallest eigenvalues", lam, np.linalg.eigvalsh(Ld)[:k],
-                rtol=0, atol=1e-8 * max(1.0, np.abs(Ld).max()))
+    check_array(
+        label + ", the k smallest eigenvalues",
+        lam,
+        np.linalg.eigvalsh(Ld)[:k],
+        rtol=0,
+        atol=1e-8 * max(1.0, np.abs(Ld).max()),
+    )
     check_array(label + ", U U^T", U @ U.T, np.eye(k), rtol=0, atol=1e-8)
-    check_array(label + ", L U^T - U^T diag(lam)", Ld @ U.T - U.T * lam, np.zeros((n, k)),
-                rtol=0, atol=1e-7 * max(1.0, np.abs(Ld).max()))
+    check_array(
+        label + ", L U^T - U^T diag(lam)",
+        Ld @ U.T - U.T * lam,
+        np.zeros((n, k)),
+        rtol=0,
+        atol=1e-7 * max(1.0, np.abs(Ld).max()),
+    )
 
 
 @test_case(points=1.5)
@@ -49,8 +59,11 @@ def test_k_equals_one(spectral_embedding):
     label = "spectral_embedding(L, k=1), connected graph (9, 9)"
     lam, U = spectral_embedding(L, 1)
     check_eigenpairs(label, L, lam, U, 1)
-    check(abs(abs(U.sum()) - 3.0) < 1e-8, label,
-          "the eigenvector of eigenvalue 0 of a connected graph is the constant 1/sqrt(n)")
+    check(
+        abs(abs(U.sum()) - 3.0) < 1e-8,
+        label,
+        "the eigenvector of eigenvalue 0 of a connected graph is the constant 1/sqrt(n)",
+    )
 
 
 @test_case(points=1, hidden=True)
@@ -70,8 +83,12 @@ def test_repeated_zero_eigenvalue(spectral_embedding):
     ind = np.zeros((3, 30))
     for b, idx in enumerate(np.array_split(np.arange(30), 3)):
         ind[b, idx] = 1 / np.sqrt(idx.size)
-    check_array(label + ", span of U vs the component indicators (projector)",
-                U.T @ U, ind.T @ ind, rtol=1e-7)
+    check_array(
+        label + ", span of U vs the component indicators (projector)",
+        U.T @ U,
+        ind.T @ ind,
+        rtol=1e-7,
+    )
 
 
 @test_case(points=1, hidden=True)

@@ -22,8 +22,9 @@ points = 6
 def blobs(seed, centers, n_per=30, spread=0.3):
     rng = np.random.default_rng(seed)
     centers = np.asarray(centers, float)
-    Y = np.hstack([c[:, None] + spread * rng.standard_normal((centers.shape[0], n_per))
-                   for c in centers.T])
+    Y = np.hstack(
+        [c[:, None] + spread * rng.standard_normal((centers.shape[0], n_per)) for c in centers.T]
+    )
     return Y, np.repeat(np.arange(centers.shape[1]), n_per)
 
 
@@ -41,7 +42,11 @@ def check_result(label, Y, k, out):
     n_f, n = Y.shape
     check_labels(label + ", labels", labels, n, k)
     check_array(label + ", centers", centers, shape=(n_f, k))
-    check(isinstance(hist, dict) and "objective" in hist, label, "hist must be a dict with key 'objective'")
+    check(
+        isinstance(hist, dict) and "objective" in hist,
+        label,
+        "hist must be a dict with key 'objective'",
+    )
     obj = np.asarray(hist["objective"], dtype=float)
     check(obj.ndim == 1 and obj.size >= 1, label, "hist['objective'] must be a non-empty list")
     return labels, centers, obj
@@ -62,13 +67,22 @@ def test_history(kmeans):
     Y = np.random.default_rng(1).uniform(size=(2, 200))
     label = "kmeans(Y, 6, rng=1), uniform points (2, 200)"
     labels, centers, obj = check_result(label, Y, 6, kmeans(Y, 6, rng=1))
-    check(np.all(np.diff(obj) <= 1e-10 * obj[0]), label,
-          f"hist['objective'] must be non-increasing, got {np.round(obj, 6).tolist()}")
-    check(abs(obj[-1] - objective(Y, labels, centers)) <= 1e-9 * obj[-1], label,
-          f"the last objective {obj[-1]:.10g} must be that of the returned labels and centers "
-          f"({objective(Y, labels, centers):.10g})")
-    check(np.array_equal(labels, nearest(Y, centers)), label,
-          "at convergence every point must be assigned to its nearest center")
+    check(
+        np.all(np.diff(obj) <= 1e-10 * obj[0]),
+        label,
+        f"hist['objective'] must be non-increasing, got {np.round(obj, 6).tolist()}",
+    )
+    check(
+        abs(obj[-1] - objective(Y, labels, centers)) <= 1e-9 * obj[-1],
+        label,
+        f"the last objective {obj[-1]:.10g} must be that of the returned labels and centers "
+        f"({objective(Y, labels, centers):.10g})",
+    )
+    check(
+        np.array_equal(labels, nearest(Y, centers)),
+        label,
+        "at convergence every point must be assigned to its nearest center",
+    )
 
 
 @test_case(points=1, hidden=True)
@@ -80,11 +94,16 @@ def test_history_starts_at_seeding(kmeans):
     dist = ((Y[:, :, None] - centers[:, None, :]) ** 2).sum(0).min(0)
     check(np.all(dist < 1e-20), label, "k-means++ seeds must be data points")
     check(np.array_equal(labels, nearest(Y, centers)), label, "points go to their nearest seed")
-    check(abs(obj[0] - objective(Y, labels, centers)) <= 1e-9 * obj[0], label,
-          "hist['objective'][0] must be the objective after assigning points to the seeds")
+    check(
+        abs(obj[0] - objective(Y, labels, centers)) <= 1e-9 * obj[0],
+        label,
+        "hist['objective'][0] must be the objective after assigning points to the seeds",
+    )
     label = "kmeans(Y, 4, max_iter=1, rng=2)"
     _, _, obj1 = check_result(label, Y, 4, kmeans(Y, 4, max_iter=1, rng=2))
-    check(obj1.size == 2, label, f"one iteration gives 2 history entries (start + 1), got {obj1.size}")
+    check(
+        obj1.size == 2, label, f"one iteration gives 2 history entries (start + 1), got {obj1.size}"
+    )
     check(abs(obj1[0] - obj[0]) <= 1e-9 * obj[0], label, "the same seed must give the same seeding")
 
 

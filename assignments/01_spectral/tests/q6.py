@@ -16,24 +16,32 @@ points = 4
 def check_recovers(label, labels, truth, k, threshold=0.95):
     check_labels(label, labels, truth.size, k)
     ari = adjusted_rand_index(labels, truth)
-    check(ari >= threshold, label,
-          f"the clusters should recover the rings: adjusted Rand index {ari:.3f} < {threshold}")
+    check(
+        ari >= threshold,
+        label,
+        f"the clusters should recover the rings: adjusted Rand index {ari:.3f} < {threshold}",
+    )
 
 
 @test_case(points=1.5)
 def test_rings_knn(spectral_clustering):
     Y, C = rings(200, rng=0)
     label = "spectral_clustering(Y, 3, sigma=1, kind='knn', n_neighbors=10, rng=0) on the rings"
-    labels = call_pure(label, spectral_clustering, Y, 3, sigma=1.0, kind="knn", n_neighbors=10, rng=0)
+    labels = call_pure(
+        label, spectral_clustering, Y, 3, sigma=1.0, kind="knn", n_neighbors=10, rng=0
+    )
     check_recovers(label, labels, to_labels(C), 3)
 
 
 @test_case(points=1, hidden=True)
 def test_rings_unnormalized_mutual(spectral_clustering):
     Y, C = rings(200, rng=1)
-    label = "spectral_clustering(Y, 3, kind='mutual', n_neighbors=12, normalized=False) on the rings"
-    labels = spectral_clustering(Y, 3, sigma=1.0, kind="mutual", n_neighbors=12, normalized=False,
-                                 rng=1)
+    label = (
+        "spectral_clustering(Y, 3, kind='mutual', n_neighbors=12, normalized=False) on the rings"
+    )
+    labels = spectral_clustering(
+        Y, 3, sigma=1.0, kind="mutual", n_neighbors=12, normalized=False, rng=1
+    )
     check_recovers(label, labels, to_labels(C), 3)
 
 

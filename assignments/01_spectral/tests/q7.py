@@ -34,15 +34,22 @@ def knn_laplacian(Y, k=8, sigma=1.0):
 def test_optimality_system(semi_supervised):
     L = path_laplacian(10)
     idx, c, alpha = np.array([0, 9, 4]), np.array([1.0, -1.0, 0.5]), 0.3
-    label = "semi_supervised(L, idx=[0, 9, 4], c=[1, -1, 0.5], alpha=0.3), path graph of 10 vertices"
+    label = (
+        "semi_supervised(L, idx=[0, 9, 4], c=[1, -1, 0.5], alpha=0.3), path graph of 10 vertices"
+    )
     f = call_pure(label, semi_supervised, L, idx, c, alpha)
     check_array(label, f, shape=(10,))
     PtP = np.zeros(10)
     PtP[idx] = 1.0
     Ptc = np.zeros(10)
     Ptc[idx] = c
-    check_array(label + ", residual of (P^T P + alpha L) f = P^T c",
-                (np.diag(PtP) + alpha * L) @ f - Ptc, np.zeros(10), rtol=0, atol=1e-10)
+    check_array(
+        label + ", residual of (P^T P + alpha L) f = P^T c",
+        (np.diag(PtP) + alpha * L) @ f - Ptc,
+        np.zeros(10),
+        rtol=0,
+        atol=1e-10,
+    )
 
 
 @test_case(points=0.5, hidden=True)
@@ -73,5 +80,12 @@ def test_labels_the_rings(semi_supervised):
 
 @test_case(points=0.5, hidden=True)
 def test_bad_c(semi_supervised):
-    check_raises("semi_supervised(L, idx of length 2, c of length 3, 1.0)", ValueError,
-                 semi_supervised, path_laplacian(5), np.array([0, 1]), np.ones(3), 1.0)
+    check_raises(
+        "semi_supervised(L, idx of length 2, c of length 3, 1.0)",
+        ValueError,
+        semi_supervised,
+        path_laplacian(5),
+        np.array([0, 1]),
+        np.ones(3),
+        1.0,
+    )
