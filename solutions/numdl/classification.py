@@ -6,9 +6,42 @@ Softmax classifiers, their derivatives, derivative checks and the optimizers of 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import numpy as np
 
-__all__ = ["softmax", "softmax_loss"]
+from numdl.utils import as_rng
+
+__all__ = [
+    "softmax",
+    "softmax_loss",
+    "softmax_hessvec",
+    "check_derivative",
+    "armijo",
+    "steepest_descent",
+    "cg",
+    "newton_cg",
+    "predict",
+    "accuracy",
+]
+
+# BEGIN SOLUTION
+
+
+def _inner(a, b) -> float:
+    """``<a, b>``: the sum over all entries of ``a * b``."""
+    return float(np.vdot(np.asarray(a, dtype=float), np.asarray(b, dtype=float)))
+
+
+def _check_weights(W: np.ndarray, Y: np.ndarray) -> None:
+    if Y.ndim != 2:
+        raise ValueError(f"Y must be 2-D (n_f, n), got shape {Y.shape}")
+    if W.ndim != 2 or W.shape[1] != Y.shape[0]:
+        raise ValueError(f"W must have shape (n_c, n_f) with n_f = {Y.shape[0]}, got {W.shape}")
+
+
+# END SOLUTION
 
 
 def softmax(S: np.ndarray) -> np.ndarray:
@@ -56,7 +89,9 @@ def softmax_loss(W: np.ndarray, Y: np.ndarray, C: np.ndarray) -> tuple[float, np
     # BEGIN SOLUTION
     W, Y, C = (np.asarray(a, dtype=float) for a in (W, Y, C))
     if Y.ndim != 2 or W.ndim != 2 or W.shape[1] != Y.shape[0]:
-        raise ValueError(f"W must be (n_c, n_f) with n_f = Y.shape[0]; got W {W.shape}, Y {Y.shape}")
+        raise ValueError(
+            f"W must be (n_c, n_f) with n_f = Y.shape[0]; got W {W.shape}, Y {Y.shape}"
+        )
     if C.shape != (W.shape[0], Y.shape[1]):
         raise ValueError(f"C must have shape (n_c, n) = {(W.shape[0], Y.shape[1])}, got {C.shape}")
     n = Y.shape[1]
@@ -67,4 +102,374 @@ def softmax_loss(W: np.ndarray, Y: np.ndarray, C: np.ndarray) -> tuple[float, np
     E = -float(np.sum(C * logP)) / n
     dW = (np.exp(logP) - C) @ Y.T / n
     return E, dW
+    # END SOLUTION
+
+
+def softmax_hessvec(W: np.ndarray, Y: np.ndarray, V: np.ndarray) -> np.ndarray:
+    """Hessian of :func:`softmax_loss` in ``W`` applied to a direction ``V``.
+
+    ``H V = (1/n) [P * Z - P * (1 1^T (P * Z))] Y^T`` with ``Z = V Y``, ``P = softmax(W Y)``
+    (``*`` elementwise). The columns of ``C`` sum to one, so ``C`` drops out.
+
+    Parameters
+    ----------
+    W : ndarray, shape (n_c, n_f)
+        Weights where the Hessian is taken.
+    Y : ndarray, shape (n_f, n)
+        Features, one example per column.
+    V : ndarray, shape (n_c, n_f)
+        Direction.
+
+    Returns
+    -------
+    HV : ndarray, shape (n_c, n_f)
+        Symmetric positive semidefinite in ``V``: ``<U, H V> = <V, H U>``, ``<V, H V> >= 0``.
+    """
+    # BEGIN SOLUTION
+    W, Y, V = (np.asarray(a, dtype=float) for a in (W, Y, V))
+    _check_weights(W, Y)
+    if V.shape != W.shape:
+        raise ValueError(f"V must have the shape of W {W.shape}, got {V.shape}")
+    n = Y.shape[1]
+    P = softmax(W @ Y)
+    PZ = P * (V @ Y)
+    return (PZ - P * PZ.sum(axis=0, keepdims=True)) @ Y.T / n
+    # END SOLUTION
+
+
+def check_derivative(
+    fun: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    x: np.ndarray,
+    dx: np.ndarray | None = None,
+    n_steps: int = 12,
+    h0: float = 1.0,
+    rng=None,
+) -> tuple[np.ndarray, bool]:
+    """Derivative check (Taylor test) of ``fun(x) -> (f, g)`` in the direction ``dx``.
+
+    ``E0(h) = |f(x + h dx) - f(x)| = O(h)``, ``E1(h) = |f(x + h dx) - f(x) - h <g, dx>| = O(h^2)``
+    for ``h = h0 2^-k``, ``k = 0, ..., n_steps - 1``.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x) -> (f, g)``, ``f`` a float and ``g`` an array of the shape of ``x``.
+    x : ndarray, any shape
+        Point of the check.
+    dx : ndarray, shape of ``x``, optional
+        Direction; standard normal entries drawn from ``rng`` when omitted.
+    n_steps : int
+        Number of step sizes.
+    h0 : float
+        Largest step.
+    rng : None, int or numpy.random.Generator
+        Source of ``dx``.
+
+    Returns
+    -------
+    table : ndarray, shape (n_steps, 3)
+        Rows ``[h, E0, E1]``.
+    ok : bool
+        With ``R`` the ratios ``E1[k] / E1[k+1]`` over the ``k`` where ``E1[k+1]`` exceeds
+        ``100 eps max(|f(x)|, 1)``: True when ``R`` is empty, or when ``R`` has at least 3
+        entries, median at least 3.5 and its last three entries at least 3.
+    """
+    # BEGIN SOLUTION
+    x = np.array(x, dtype=float)
+    if dx is None:
+        dx = as_rng(rng).standard_normal(x.shape)
+    dx = np.asarray(dx, dtype=float)
+    if dx.shape != x.shape:
+        raise ValueError(f"dx must have the shape of x {x.shape}, got {dx.shape}")
+    f0, g0 = fun(x.copy())
+    f0 = float(f0)
+    slope = _inner(g0, dx)
+    table = np.zeros((n_steps, 3))
+    for k in range(n_steps):
+        h = h0 * 2.0**-k
+        fh = float(fun(x + h * dx)[0])
+        table[k] = [h, abs(fh - f0), abs(fh - f0 - h * slope)]
+    E1 = table[:, 2]
+    floor = 100 * np.finfo(float).eps * max(abs(f0), 1.0)
+    R = np.array([E1[k] / E1[k + 1] for k in range(n_steps - 1) if E1[k + 1] > floor])
+    ok = R.size == 0 or (R.size >= 3 and np.median(R) >= 3.5 and bool(np.all(R[-3:] >= 3)))
+    return table, bool(ok)
+    # END SOLUTION
+
+
+def armijo(
+    fun: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    x: np.ndarray,
+    f: float,
+    g: np.ndarray,
+    d: np.ndarray,
+    alpha0: float = 1.0,
+    c1: float = 1e-4,
+    max_backtracks: int = 30,
+) -> float:
+    """Backtracking (Armijo) line search.
+
+    The first ``alpha = alpha0 2^-k``, ``k = 0, ..., max_backtracks``, with
+    ``f(x + alpha d) <= f + c1 alpha <g, d>``.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x) -> (f, g)``.
+    x : ndarray, any shape
+        Current point.
+    f : float
+        ``f(x)``.
+    g : ndarray, shape of ``x``
+        Gradient at ``x``.
+    d : ndarray, shape of ``x``
+        Search direction.
+    alpha0 : float
+        First trial step.
+    c1 : float
+        Sufficient-decrease constant.
+    max_backtracks : int
+        Number of halvings allowed.
+
+    Returns
+    -------
+    alpha : float
+        The accepted step, ``0.0`` when none is accepted.
+    """
+    # BEGIN SOLUTION
+    x = np.asarray(x, dtype=float)
+    g, d = np.asarray(g, dtype=float), np.asarray(d, dtype=float)
+    if g.shape != x.shape or d.shape != x.shape:
+        raise ValueError(f"g and d must have the shape of x {x.shape}, got {g.shape}, {d.shape}")
+    slope = _inner(g, d)
+    for k in range(max_backtracks + 1):
+        alpha = alpha0 * 2.0**-k
+        if float(fun(x + alpha * d)[0]) <= f + c1 * alpha * slope:
+            return float(alpha)
+    return 0.0
+    # END SOLUTION
+
+
+def steepest_descent(
+    fun: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    x0: np.ndarray,
+    maxiter: int = 100,
+    tol: float = 1e-6,
+) -> tuple[np.ndarray, dict]:
+    """Steepest descent ``x_{k+1} = x_k - alpha_k g_k`` with :func:`armijo` from ``alpha0 = 1``.
+
+    Stops when ``||g_k|| <= tol ||g_0||``, after ``maxiter`` iterations, or when the line
+    search fails (returns 0).
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x) -> (f, g)``.
+    x0 : ndarray, any shape
+        Starting point (not modified).
+    maxiter : int
+        Maximum number of iterations.
+    tol : float
+        Relative tolerance on the gradient norm.
+
+    Returns
+    -------
+    x : ndarray, shape of ``x0``
+        Last iterate.
+    hist : dict
+        ``hist["f"]``, ``hist["gradnorm"]`` (and ``hist["alpha"]``): one entry per iterate,
+        index 0 being ``x0``; ``hist["f"]`` is non-increasing.
+    """
+    # BEGIN SOLUTION
+    x = np.array(x0, dtype=float)
+    f, g = fun(x.copy())
+    f, g = float(f), np.asarray(g, dtype=float)
+    gnorm0 = np.linalg.norm(g)
+    hist = {"f": [f], "gradnorm": [float(gnorm0)], "alpha": []}
+    for _ in range(maxiter):
+        if hist["gradnorm"][-1] <= tol * gnorm0:
+            break
+        alpha = armijo(fun, x, f, g, -g)
+        if alpha == 0.0:
+            break
+        x = x - alpha * g
+        f, g = fun(x.copy())
+        f, g = float(f), np.asarray(g, dtype=float)
+        hist["f"].append(f)
+        hist["gradnorm"].append(float(np.linalg.norm(g)))
+        hist["alpha"].append(alpha)
+    return x, hist
+    # END SOLUTION
+
+
+def cg(
+    matvec: Callable[[np.ndarray], np.ndarray],
+    b: np.ndarray,
+    tol: float = 1e-10,
+    maxiter: int | None = None,
+    x0: np.ndarray | None = None,
+) -> tuple[np.ndarray, dict]:
+    """Conjugate gradients for ``A x = b``, ``A`` symmetric positive (semi)definite.
+
+    ``x_{k+1} = x_k + alpha_k p_k``, ``alpha_k = <r_k, r_k> / <p_k, A p_k>``,
+    ``p_{k+1} = r_{k+1} + (<r_{k+1}, r_{k+1}> / <r_k, r_k>) p_k``.
+
+    Parameters
+    ----------
+    matvec : callable
+        ``matvec(v) -> A v`` for arrays of the shape of ``b``.
+    b : ndarray, any shape
+        Right-hand side (inner products are sums over all entries).
+    tol : float
+        Stops when ``||b - A x|| <= tol ||b||``.
+    maxiter : int, optional
+        Maximum number of iterations, default ``10 * b.size``.
+    x0 : ndarray, shape of ``b``, optional
+        Starting point, default 0.
+
+    Returns
+    -------
+    x : ndarray, shape of ``b``
+    hist : dict
+        ``hist["resnorm"]``: ``||b - A x_k||`` (by the recurrence), index 0 at ``x0``.
+        Iteration also stops on non-positive curvature ``<p, A p> <= 0``.
+    """
+    # BEGIN SOLUTION
+    b = np.asarray(b, dtype=float)
+    if maxiter is None:
+        maxiter = 10 * b.size
+    if x0 is None:
+        x = np.zeros_like(b)
+        r = b.copy()
+    else:
+        x = np.array(x0, dtype=float)
+        if x.shape != b.shape:
+            raise ValueError(f"x0 must have the shape of b {b.shape}, got {x.shape}")
+        r = b - matvec(x.copy())
+    bnorm = np.linalg.norm(b)
+    rr = _inner(r, r)
+    hist = {"resnorm": [float(np.sqrt(rr))]}
+    p = r.copy()
+    for _ in range(maxiter):
+        if np.sqrt(rr) <= tol * bnorm:
+            break
+        Ap = np.asarray(matvec(p.copy()), dtype=float)
+        pAp = _inner(p, Ap)
+        if pAp <= 0:
+            break
+        alpha = rr / pAp
+        x = x + alpha * p
+        r = r - alpha * Ap
+        rr_new = _inner(r, r)
+        p = r + (rr_new / rr) * p
+        rr = rr_new
+        hist["resnorm"].append(float(np.sqrt(rr)))
+    return x, hist
+    # END SOLUTION
+
+
+def newton_cg(
+    fun: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    hessvec: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    x0: np.ndarray,
+    maxiter: int = 20,
+    tol: float = 1e-8,
+    cg_tol: float = 1e-1,
+    cg_maxiter: int = 50,
+) -> tuple[np.ndarray, dict]:
+    """Inexact (matrix-free) Newton's method: ``H(x_k) d = -g_k`` by :func:`cg`, then Armijo.
+
+    ``d`` comes from ``cg`` (from 0, relative tolerance ``cg_tol``, at most ``cg_maxiter``
+    steps) on ``v -> hessvec(x_k, v)``; it is replaced by ``-g_k`` when ``<g_k, d> >= 0``;
+    ``x_{k+1} = x_k + alpha d`` with :func:`armijo` from ``alpha0 = 1``.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x) -> (f, g)``.
+    hessvec : callable
+        ``hessvec(x, v) -> H(x) v``.
+    x0 : ndarray, any shape
+        Starting point (not modified).
+    maxiter : int
+        Maximum number of Newton iterations.
+    tol : float
+        Stops when ``||g_k|| <= tol ||g_0||`` (or when the line search fails).
+    cg_tol, cg_maxiter : float, int
+        Relative tolerance and iteration limit of the inner CG.
+
+    Returns
+    -------
+    x : ndarray, shape of ``x0``
+    hist : dict
+        ``hist["f"]``, ``hist["gradnorm"]`` (and ``hist["cg_iters"]``, ``hist["alpha"]``):
+        one entry per iterate, index 0 being ``x0``.
+    """
+    # BEGIN SOLUTION
+    x = np.array(x0, dtype=float)
+    f, g = fun(x.copy())
+    f, g = float(f), np.asarray(g, dtype=float)
+    gnorm0 = np.linalg.norm(g)
+    hist = {"f": [f], "gradnorm": [float(gnorm0)], "cg_iters": [], "alpha": []}
+    for _ in range(maxiter):
+        if hist["gradnorm"][-1] <= tol * gnorm0:
+            break
+        d, cg_hist = cg(partial(hessvec, x.copy()), -g, tol=cg_tol, maxiter=cg_maxiter)
+        if not _inner(g, d) < 0:
+            d = -g
+        alpha = armijo(fun, x, f, g, d)
+        if alpha == 0.0:
+            break
+        x = x + alpha * d
+        f, g = fun(x.copy())
+        f, g = float(f), np.asarray(g, dtype=float)
+        hist["f"].append(f)
+        hist["gradnorm"].append(float(np.linalg.norm(g)))
+        hist["cg_iters"].append(len(cg_hist["resnorm"]) - 1)
+        hist["alpha"].append(alpha)
+    return x, hist
+    # END SOLUTION
+
+
+def predict(W: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Predicted classes: the row index of the largest score, ``argmax_i (W Y)[i, j]``.
+
+    Parameters
+    ----------
+    W : ndarray, shape (n_c, n_f)
+    Y : ndarray, shape (n_f, n)
+
+    Returns
+    -------
+    labels : ndarray of int, shape (n,)
+    """
+    # BEGIN SOLUTION
+    W, Y = np.asarray(W, dtype=float), np.asarray(Y, dtype=float)
+    _check_weights(W, Y)
+    return np.argmax(W @ Y, axis=0)
+    # END SOLUTION
+
+
+def accuracy(W: np.ndarray, Y: np.ndarray, C: np.ndarray) -> float:
+    """Fraction of correctly classified columns, ``mean_j [predict(W, Y)_j = argmax_i C[i, j]]``.
+
+    Parameters
+    ----------
+    W : ndarray, shape (n_c, n_f)
+    Y : ndarray, shape (n_f, n)
+    C : ndarray, shape (n_c, n)
+        Labels (one-hot or soft columns).
+
+    Returns
+    -------
+    acc : float in [0, 1]
+    """
+    # BEGIN SOLUTION
+    C = np.asarray(C, dtype=float)
+    W = np.asarray(W, dtype=float)
+    if C.ndim != 2 or C.shape[0] != W.shape[0] or C.shape[1] != np.shape(Y)[-1]:
+        raise ValueError(
+            f"C must have shape (n_c, n) = {(W.shape[0], np.shape(Y)[-1])}, got {C.shape}"
+        )
+    return float(np.mean(predict(W, Y) == np.argmax(C, axis=0)))
     # END SOLUTION
