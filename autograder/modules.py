@@ -62,10 +62,10 @@ _ALL = [
     Module("least_squares", "02_least_squares"),
     Module("classification", "03_classification"),
     Module("single_layer", "04_single_layer", ("classification",)),
-    Module("conv", "05_conv", ("classification", "single_layer")),
-    Module("mlp", "06_mlp", ("classification", "single_layer")),
-    Module("resnet", "07_resnet", ("classification", "single_layer", "mlp")),
-    Module("optimal_control", "08_optimal_control", ("classification", "resnet")),
+    Module("conv", "05_conv"),
+    Module("mlp", "06_mlp", ("classification",)),
+    Module("resnet", "07_resnet", ("classification",)),
+    Module("optimal_control", "08_optimal_control", ("classification",)),
 ]
 
 MODULES: dict[str, Module] = {m.name: m for m in _ALL}

@@ -59,6 +59,19 @@ def test_question_files_are_well_formed(module):
 
 
 @pytest.mark.parametrize("module", READY)
+def test_reference_imports_only_declared_prerequisites(module):
+    """The grader stages the provided modules and the declared prerequisites only."""
+    import ast
+
+    mod = modules.get(module)
+    allowed = set(modules.PROVIDED) | set(mod.prereqs)
+    for node in ast.walk(ast.parse(mod.source.read_text())):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("numdl."):
+            name = node.module.split(".")[1]
+            assert name in allowed, f"{module} imports numdl.{name}: declare it in modules.py"
+
+
+@pytest.mark.parametrize("module", READY)
 def test_stubs_score_zero(module, tmp_path):
     stub = release.stub_source(modules.get(module).source.read_text(), module)
     ex = examples.Example(module, "stub", "stub", stub)
