@@ -30,7 +30,8 @@ def scatter_labels(Y: np.ndarray, labels=None, ax=None, title: str = "", s: floa
     if labels is not None and np.ndim(labels) == 2:
         labels = np.argmax(labels, axis=0)
     kw.setdefault("c", labels)
-    kw.setdefault("cmap", "tab10")
+    if "cmap" not in kw:  # integer labels: class k gets colour k of tab10, as in decision_regions
+        kw.update(cmap="tab10", vmin=-0.5, vmax=9.5)
     ax.scatter(Y[0], Y[1], s=s, **kw)
     ax.set_aspect("equal")
     ax.set_title(title)
@@ -54,7 +55,7 @@ def decision_regions(
         np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution),
     )
     Z = np.asarray(predict(np.vstack([g1.ravel(), g2.ravel()]))).reshape(g1.shape)
-    ax.contourf(g1, g2, Z, alpha=0.3, cmap="tab10", levels=np.arange(Z.max() + 2) - 0.5)
+    ax.contourf(g1, g2, Z, alpha=0.3, cmap="tab10", levels=np.arange(11) - 0.5, vmin=-0.5, vmax=9.5)
     if labels is not None:
         scatter_labels(Y, labels, ax=ax, s=4)
     ax.set_title(title)
