@@ -41,6 +41,20 @@ def _check_weights(W: np.ndarray, Y: np.ndarray) -> None:
         raise ValueError(f"W must have shape (n_c, n_f) with n_f = {Y.shape[0]}, got {W.shape}")
 
 
+def _remember_last(fun):
+    """``fun`` with a one-entry memo: the accepted Armijo trial point is not evaluated twice."""
+    last = {}
+
+    def wrapped(x):
+        if "x" in last and last["x"].shape == np.shape(x) and np.array_equal(last["x"], x):
+            return last["f"], last["g"]
+        f, g = fun(x)
+        last.update(x=np.array(x, dtype=float), f=f, g=g)
+        return f, g
+
+    return wrapped
+
+
 # END SOLUTION
 
 
@@ -57,6 +71,11 @@ def softmax(S: np.ndarray) -> np.ndarray:
     P : ndarray, shape (n_c, n)
         Columns are probability vectors; finite for any finite ``S`` (columns are shifted by
         their maxima before exponentiating).
+
+    Raises
+    ------
+    ValueError
+        If ``S`` is not 2-D.
     """
     # BEGIN SOLUTION
     S = np.asarray(S, dtype=float)
@@ -85,6 +104,11 @@ def softmax_loss(W: np.ndarray, Y: np.ndarray, C: np.ndarray) -> tuple[float, np
     -------
     E : float
     dW : ndarray, shape (n_c, n_f)
+
+    Raises
+    ------
+    ValueError
+        If the shapes of ``W``, ``Y`` and ``C`` do not match.
     """
     # BEGIN SOLUTION
     W, Y, C = (np.asarray(a, dtype=float) for a in (W, Y, C))
@@ -124,6 +148,11 @@ def softmax_hessvec(W: np.ndarray, Y: np.ndarray, V: np.ndarray) -> np.ndarray:
     -------
     HV : ndarray, shape (n_c, n_f)
         Symmetric positive semidefinite in ``V``: ``<U, H V> = <V, H U>``, ``<V, H V> >= 0``.
+
+    Raises
+    ------
+    ValueError
+        If ``W`` does not match ``Y`` or ``V`` does not have the shape of ``W``.
     """
     # BEGIN SOLUTION
     W, Y, V = (np.asarray(a, dtype=float) for a in (W, Y, V))
@@ -173,6 +202,11 @@ def check_derivative(
         With ``R`` the ratios ``E1[k] / E1[k+1]`` over the ``k`` where ``E1[k+1]`` exceeds
         ``100 eps max(|f(x)|, 1)``: True when ``R`` is empty, or when ``R`` has at least 3
         entries, median at least 3.5 and its last three entries at least 3.
+
+    Raises
+    ------
+    ValueError
+        If ``dx`` does not have the shape of ``x``.
     """
     # BEGIN SOLUTION
     x = np.array(x, dtype=float)
@@ -235,6 +269,11 @@ def armijo(
     -------
     alpha : float
         The accepted step, ``0.0`` when none is accepted.
+
+    Raises
+    ------
+    ValueError
+        If ``g`` or ``d`` does not have the shape of ``x``.
     """
     # BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
@@ -281,6 +320,7 @@ def steepest_descent(
         index 0 being ``x0``; ``hist["f"]`` is non-increasing.
     """
     # BEGIN SOLUTION
+    fun = _remember_last(fun)
     x = np.array(x0, dtype=float)
     f, g = fun(x.copy())
     f, g = float(f), np.asarray(g, dtype=float)
@@ -333,6 +373,11 @@ def cg(
     hist : dict
         ``hist["resnorm"]``: ``||b - A x_k||`` (by the recurrence), index 0 at ``x0``.
         Iteration also stops on non-positive curvature ``<p, A p> <= 0``.
+
+    Raises
+    ------
+    ValueError
+        If ``x0`` does not have the shape of ``b``.
     """
     # BEGIN SOLUTION
     b = np.asarray(b, dtype=float)
@@ -406,6 +451,7 @@ def newton_cg(
         one entry per iterate, index 0 being ``x0``.
     """
     # BEGIN SOLUTION
+    fun = _remember_last(fun)
     x = np.array(x0, dtype=float)
     f, g = fun(x.copy())
     f, g = float(f), np.asarray(g, dtype=float)
@@ -442,6 +488,11 @@ def predict(W: np.ndarray, Y: np.ndarray) -> np.ndarray:
     Returns
     -------
     labels : ndarray of int, shape (n,)
+
+    Raises
+    ------
+    ValueError
+        If ``W`` does not match ``Y``.
     """
     # BEGIN SOLUTION
     W, Y = np.asarray(W, dtype=float), np.asarray(Y, dtype=float)
@@ -463,6 +514,11 @@ def accuracy(W: np.ndarray, Y: np.ndarray, C: np.ndarray) -> float:
     Returns
     -------
     acc : float in [0, 1]
+
+    Raises
+    ------
+    ValueError
+        If the shapes of ``W``, ``Y`` and ``C`` do not match.
     """
     # BEGIN SOLUTION
     C = np.asarray(C, dtype=float)
