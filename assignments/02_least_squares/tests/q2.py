@@ -1,0 +1,120 @@
+"""q2: lstsq_svd (6 points)."""
+
+import numpy as np
+from otter.test_files import test_case
+
+from numdl.checks import call_pure, check_array, check_raises, check_scalar
+
+OK_FORMAT = False
+
+name = "q2"
+points = 6
+
+T_GALILEO = np.array([0.0, 1.0, 2.0, 3.0])
+X_GALILEO = np.array([0.0, 4.9, 20.1, 44.1])
+
+
+def rank_deficient(seed, m, n, r, k=None):
+    """A random (m, n) matrix of exact rank r and a right-hand side."""
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((m, r)) @ rng.standard_normal((r, n))
+    B = rng.standard_normal(m if k is None else (m, k))
+    return A, B
+
+
+@test_case(points=1)
+def test_full_rank_several_rhs_against_numpy(lstsq_svd):
+    rng = np.random.default_rng(10)
+    A, B = rng.standard_normal((25, 6)), rng.standard_normal((25, 3))
+    label = "lstsq_svd(A, B), A of shape (25, 6), B of shape (25, 3)"
+    X = call_pure(label, lstsq_svd, A, B)
+    check_array(label, X, np.linalg.lstsq(A, B, rcond=None)[0], rtol=1e-10)
+    a = (T_GALILEO**2 / 2)[:, None]
+    g = check_array("lstsq_svd(A, x) for Galileo's data", lstsq_svd(a, X_GALILEO), shape=(1,))
+    check_scalar("g from lstsq_svd on Galileo's data, rounded to 4 decimals",
+                 round(float(g[0]), 4), 9.8408, atol=1e-12)
+
+
+@test_case(points=1)
+def test_minimum_norm_for_rank_deficient(lstsq_svd):
+    A, b = rank_deficient(11, 8, 6, 3)
+    label = "lstsq_svd(A, b), A of shape (8, 6) with rank 3"
+    x = call_pure(label, lstsq_svd, A, b)
+    # numpy's lstsq returns the minimum-norm solution with the same cutoff rule
+    check_array(label, x, np.linalg.lstsq(A, b, rcond=None)[0], rtol=1e-9)
+    _, _, Vt = np.linalg.svd(A)
+    null = Vt[3:].T  # orthonormal basis of the null space of A
+    check_scalar(label + ": ||N^T x|| (x must have no null-space component)",
+                 np.linalg.norm(null.T @ x), 0.0, atol=1e-10 * np.linalg.norm(x))
+
+
+@test_case(points=1)
+def test_tikhonov_filter(lstsq_svd):
+    rng = np.random.default_rng(12)
+    A, B = rng.standard_normal((10, 4)), rng.standard_normal((10, 2))
+    lam = 0.7
+    label = "lstsq_svd(A, B, lam=0.7), A of shape (10, 4), B of shape (10, 2)"
+    X = call_pure(label, lstsq_svd, A, B, lam=lam)
+    check_array(label, X, np.linalg.solve(A.T @ A + lam * np.eye(4), A.T @ B), rtol=1e-10)
+
+
+@test_case(points=1, hidden=True)
+def test_truncated_svd_is_a_projection(lstsq_svd):
+    rng = np.random.default_rng(13)
+    A, B = rng.standard_normal((12, 7)), rng.standard_normal((12, 2))
+    r = 3
+    label = "lstsq_svd(A, B, rank=3), A of shape (12, 7), B of shape (12, 2)"
+    X = call_pure(label, lstsq_svd, A, B, rank=r)
+    U, _, Vt = np.linalg.svd(A, full_matrices=False)
+    # A X_r is the projection of B onto the r leading left singular vectors ...
+    check_array(label + ": A X", A @ X, U[:, :r] @ (U[:, :r].T @ B), rtol=1e-10)
+    # ... and X_r lies in the span of the r leading right singular vectors
+    check_scalar(label + ": ||V_rest^T X|| (component outside the leading right singular vectors)",
+                 np.linalg.norm(Vt[r:] @ X), 0.0, atol=1e-10 * np.linalg.norm(X))
+
+
+@test_case(points=0.5, hidden=True)
+def test_truncated_and_filtered(lstsq_svd):
+    rng = np.random.default_rng(14)
+    A, b = rng.standard_normal((9, 6)), rng.standard_normal(9)
+    r, lam = 4, 0.5
+    label = "lstsq_svd(A, b, lam=0.5, rank=4), A of shape (9, 6)"
+    x = call_pure(label, lstsq_svd, A, b, lam=lam, rank=r)
+    # Tikhonov restricted to the span of the leading right singular vectors: x = V_r z with
+    # z = argmin 1/2||A V_r z - b||^2 + lam/2||z||^2
+    Vr = np.linalg.svd(A)[2][:r].T
+    AV = A @ Vr
+    z = np.linalg.solve(AV.T @ AV + lam * np.eye(r), AV.T @ b)
+    check_array(label, x, Vr @ z, rtol=1e-10)
+
+
+@test_case(points=0.5, hidden=True)
+def test_rank_capped_and_wide(lstsq_svd):
+    rng = np.random.default_rng(15)
+    A, B = rng.standard_normal((4, 9)), rng.standard_normal((4, 3))
+    expected = np.linalg.pinv(A) @ B  # wide, full row rank: minimum-norm solution
+    check_array("lstsq_svd(A, B), wide A of shape (4, 9)", lstsq_svd(A, B), expected, rtol=1e-10)
+    check_array("lstsq_svd(A, B, rank=50), A of shape (4, 9) (rank capped at 4)",
+                lstsq_svd(A, B, rank=50), expected, rtol=1e-10)
+
+
+@test_case(points=0.5, hidden=True)
+def test_tiny_singular_value_counts_as_zero(lstsq_svd):
+    # singular values 3, 1 and 1e-17 (at round-off): numpy's rule treats the last as zero
+    rng = np.random.default_rng(16)
+    U = np.linalg.qr(rng.standard_normal((6, 3)))[0]
+    V = np.linalg.qr(rng.standard_normal((3, 3)))[0]
+    A = U @ np.diag([3.0, 1.0, 1e-17]) @ V.T
+    b = rng.standard_normal(6)
+    label = "lstsq_svd(A, b), A of shape (6, 3) with singular values (3, 1, 1e-17)"
+    x = check_array(label, lstsq_svd(A, b), shape=(3,))
+    check_array(label, x, np.linalg.lstsq(A, b, rcond=None)[0], rtol=1e-8)
+
+
+@test_case(points=0.5, hidden=True)
+def test_bad_input(lstsq_svd):
+    A = np.ones((5, 2))
+    check_raises("lstsq_svd(A, B) with A (5, 2) and B of shape (4, 2)", ValueError,
+                 lstsq_svd, A, np.ones((4, 2)))
+    check_raises("lstsq_svd(A, b) with a 3-D A", ValueError, lstsq_svd, np.ones((5, 2, 1)),
+                 np.ones(5))
