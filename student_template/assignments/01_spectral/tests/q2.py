@@ -1,0 +1,58 @@
+"""q2: similarity_graph (6 points)."""
+# Public test cases only. Hidden test cases exist for this question and run at grading time.
+
+import numpy as np
+from otter.test_files import test_case
+
+from numdl.checks import call_pure, check, check_array, check_raises
+
+OK_FORMAT = False
+
+name = "q2"
+points = 6
+
+
+def dense(A):
+    return A.toarray() if hasattr(A, "toarray") else A
+
+
+def weights(Y, sigma):
+    n = Y.shape[1]
+    return np.array(
+        [
+            [0.0 if i == j else np.exp(-np.sum((Y[:, i] - Y[:, j]) ** 2) / sigma) for j in range(n)]
+            for i in range(n)
+        ]
+    )
+
+
+def knn_sets(Y, k):
+    """For every i, the set of its k nearest other points (brute force)."""
+    n = Y.shape[1]
+    out = []
+    for i in range(n):
+        d = [(np.sum((Y[:, i] - Y[:, j]) ** 2), j) for j in range(n) if j != i]
+        out.append({j for _, j in sorted(d)[:k]})
+    return out
+
+
+def data(seed, n_f=2, n=15):
+    return np.random.default_rng(seed).standard_normal((n_f, n))
+
+
+@test_case(points=1)
+def test_full_graph(similarity_graph):
+    Y = data(0, 3, 12)
+    label = "similarity_graph(Y, sigma=0.7, kind='full'), Y of shape (3, 12)"
+    Wg = dense(call_pure(label, similarity_graph, Y, sigma=0.7, kind="full"))
+    check_array(label, Wg, weights(Y, 0.7), rtol=1e-12)
+
+
+@test_case(points=1)
+def test_knn_is_or(similarity_graph):
+    Y = data(1, 2, 15)
+    label = "similarity_graph(Y, sigma=2.0, kind='knn', n_neighbors=3), Y of shape (2, 15)"
+    Wg = dense(similarity_graph(Y, sigma=2.0, kind="knn", n_neighbors=3))
+    nb = knn_sets(Y, 3)
+    mask = np.array([[j in nb[i] or i in nb[j] for j in range(15)] for i in range(15)])
+    check_array(label, Wg, np.where(mask, weights(Y, 2.0), 0.0), rtol=1e-12)

@@ -1,0 +1,86 @@
+"""q5: kmeans (6 points)."""
+# Public test cases only. Hidden test cases exist for this question and run at grading time.
+
+import numpy as np
+from otter.test_files import test_case
+
+from numdl.checks import (
+    adjusted_rand_index,
+    call_pure,
+    check,
+    check_array,
+    check_labels,
+    check_raises,
+    same_partition,
+)
+
+OK_FORMAT = False
+
+name = "q5"
+points = 6
+
+
+def blobs(seed, centers, n_per=30, spread=0.3):
+    rng = np.random.default_rng(seed)
+    centers = np.asarray(centers, float)
+    Y = np.hstack(
+        [c[:, None] + spread * rng.standard_normal((centers.shape[0], n_per)) for c in centers.T]
+    )
+    return Y, np.repeat(np.arange(centers.shape[1]), n_per)
+
+
+def objective(Y, labels, centers):
+    return float(np.sum((Y - centers[:, labels]) ** 2))
+
+
+def nearest(Y, centers):
+    return np.argmin(((Y[:, :, None] - centers[:, None, :]) ** 2).sum(0), axis=1)
+
+
+def check_result(label, Y, k, out):
+    check(isinstance(out, tuple) and len(out) == 3, label, "must return (labels, centers, hist)")
+    labels, centers, hist = out
+    n_f, n = Y.shape
+    check_labels(label + ", labels", labels, n, k)
+    check_array(label + ", centers", centers, shape=(n_f, k))
+    check(
+        isinstance(hist, dict) and "objective" in hist,
+        label,
+        "hist must be a dict with key 'objective'",
+    )
+    obj = np.asarray(hist["objective"], dtype=float)
+    check(obj.ndim == 1 and obj.size >= 1, label, "hist['objective'] must be a non-empty list")
+    return labels, centers, obj
+
+
+@test_case(points=1.5)
+def test_separated_blobs(kmeans):
+    Y, truth = blobs(0, [[0, 5, 0], [0, 0, 5]])
+    label = "kmeans(Y, 3, rng=0), three separated blobs (2, 90)"
+    labels, centers, _ = check_result(label, Y, 3, call_pure(label, kmeans, Y, 3, rng=0))
+    same_partition(label, labels, truth)
+    means = np.stack([Y[:, labels == j].mean(1) for j in range(3)], axis=1)
+    check_array(label + ", centers = cluster means", centers, means, rtol=1e-10)
+
+
+@test_case(points=1)
+def test_history(kmeans):
+    Y = np.random.default_rng(1).uniform(size=(2, 200))
+    label = "kmeans(Y, 6, rng=1), uniform points (2, 200)"
+    labels, centers, obj = check_result(label, Y, 6, kmeans(Y, 6, rng=1))
+    check(
+        np.all(np.diff(obj) <= 1e-10 * obj[0]),
+        label,
+        f"hist['objective'] must be non-increasing, got {np.round(obj, 6).tolist()}",
+    )
+    check(
+        abs(obj[-1] - objective(Y, labels, centers)) <= 1e-9 * obj[-1],
+        label,
+        f"the last objective {obj[-1]:.10g} must be that of the returned labels and centers "
+        f"({objective(Y, labels, centers):.10g})",
+    )
+    check(
+        np.array_equal(labels, nearest(Y, centers)),
+        label,
+        "at convergence every point must be assigned to its nearest center",
+    )

@@ -1,0 +1,53 @@
+"""q7: semi_supervised (3 points)."""
+# Public test cases only. Hidden test cases exist for this question and run at grading time.
+
+import numpy as np
+import scipy.sparse as sp
+from otter.test_files import test_case
+
+from numdl.checks import call_pure, check, check_array, check_raises
+from numdl.datasets import labels as to_labels
+from numdl.datasets import rings
+
+OK_FORMAT = False
+
+name = "q7"
+points = 3
+
+
+def path_laplacian(n):
+    Wg = np.diag(np.ones(n - 1), 1)
+    Wg = Wg + Wg.T
+    return np.diag(Wg.sum(1)) - Wg
+
+
+def knn_laplacian(Y, k=8, sigma=1.0):
+    D = ((Y[:, :, None] - Y[:, None, :]) ** 2).sum(0)
+    n = D.shape[0]
+    order = np.argsort(D + np.diag(np.full(n, np.inf)), axis=1)[:, :k]
+    A = np.zeros((n, n), bool)
+    A[np.repeat(np.arange(n), k), order.ravel()] = True
+    Wg = np.where(A | A.T, np.exp(-D / sigma), 0.0)
+    return np.diag(Wg.sum(1)) - Wg
+
+
+@test_case(points=1)
+def test_optimality_system(semi_supervised):
+    L = path_laplacian(10)
+    idx, c, alpha = np.array([0, 9, 4]), np.array([1.0, -1.0, 0.5]), 0.3
+    label = (
+        "semi_supervised(L, idx=[0, 9, 4], c=[1, -1, 0.5], alpha=0.3), path graph of 10 vertices"
+    )
+    f = call_pure(label, semi_supervised, L, idx, c, alpha)
+    check_array(label, f, shape=(10,))
+    PtP = np.zeros(10)
+    PtP[idx] = 1.0
+    Ptc = np.zeros(10)
+    Ptc[idx] = c
+    check_array(
+        label + ", residual of (P^T P + alpha L) f = P^T c",
+        (np.diag(PtP) + alpha * L) @ f - Ptc,
+        np.zeros(10),
+        rtol=0,
+        atol=1e-10,
+    )

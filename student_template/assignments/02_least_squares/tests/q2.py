@@ -1,0 +1,59 @@
+"""q2: lstsq_svd (6 points)."""
+# Public test cases only. Hidden test cases exist for this question and run at grading time.
+
+import numpy as np
+from otter.test_files import test_case
+
+from numdl.checks import call_pure, check_array, check_raises, check_scalar
+
+OK_FORMAT = False
+
+name = "q2"
+points = 6
+
+T_GALILEO = np.array([0.0, 1.0, 2.0, 3.0])
+X_GALILEO = np.array([0.0, 4.9, 20.1, 44.1])
+
+
+def rank_deficient(seed, m, n, r, k=None):
+    """A random (m, n) matrix of exact rank r and a right-hand side."""
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((m, r)) @ rng.standard_normal((r, n))
+    B = rng.standard_normal(m if k is None else (m, k))
+    return A, B
+
+
+@test_case(points=1)
+def test_full_rank_several_rhs_against_numpy(lstsq_svd):
+    rng = np.random.default_rng(10)
+    A, B = rng.standard_normal((25, 6)), rng.standard_normal((25, 3))
+    label = "lstsq_svd(A, B), A of shape (25, 6), B of shape (25, 3)"
+    X = call_pure(label, lstsq_svd, A, B)
+    check_array(label, X, np.linalg.lstsq(A, B, rcond=None)[0], rtol=1e-10)
+    a = (T_GALILEO**2 / 2)[:, None]
+    g = check_array("lstsq_svd(A, x) for Galileo's data", lstsq_svd(a, X_GALILEO), shape=(1,))
+    check_scalar("g from lstsq_svd on Galileo's data, rounded to 4 decimals",
+                 round(float(g[0]), 4), 9.8408, atol=1e-12)
+
+
+@test_case(points=1)
+def test_minimum_norm_for_rank_deficient(lstsq_svd):
+    A, b = rank_deficient(11, 8, 6, 3)
+    label = "lstsq_svd(A, b), A of shape (8, 6) with rank 3"
+    x = call_pure(label, lstsq_svd, A, b)
+    # numpy's lstsq returns the minimum-norm solution with the same cutoff rule
+    check_array(label, x, np.linalg.lstsq(A, b, rcond=None)[0], rtol=1e-9)
+    _, _, Vt = np.linalg.svd(A)
+    null = Vt[3:].T  # orthonormal basis of the null space of A
+    check_scalar(label + ": ||N^T x|| (x must have no null-space component)",
+                 np.linalg.norm(null.T @ x), 0.0, atol=1e-10 * np.linalg.norm(x))
+
+
+@test_case(points=1)
+def test_tikhonov_filter(lstsq_svd):
+    rng = np.random.default_rng(12)
+    A, B = rng.standard_normal((10, 4)), rng.standard_normal((10, 2))
+    lam = 0.7
+    label = "lstsq_svd(A, B, lam=0.7), A of shape (10, 4), B of shape (10, 2)"
+    X = call_pure(label, lstsq_svd, A, B, lam=lam)
+    check_array(label, X, np.linalg.solve(A.T @ A + lam * np.eye(4), A.T @ B), rtol=1e-10)

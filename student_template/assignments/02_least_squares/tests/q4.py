@@ -1,0 +1,67 @@
+"""q4: steepest_descent_lsq (4 points)."""
+# Public test cases only. Hidden test cases exist for this question and run at grading time.
+
+import numpy as np
+import scipy.sparse as sp
+from otter.test_files import test_case
+
+from numdl.checks import call_pure, check, check_array, check_scalar
+
+OK_FORMAT = False
+
+name = "q4"
+points = 4
+
+
+def with_singular_values(seed, m, s):
+    """A = U diag(s) V^T of shape (m, len(s)) with random orthonormal U, V."""
+    rng = np.random.default_rng(seed)
+    n = len(s)
+    U = np.linalg.qr(rng.standard_normal((m, n)))[0]
+    V = np.linalg.qr(rng.standard_normal((n, n)))[0]
+    return U @ np.diag(s) @ V.T, U, V
+
+
+def check_hist(label, hist, key):
+    check(isinstance(hist, dict) and key in hist, label, f"hist must be a dict with key {key!r}")
+    return np.asarray(hist[key], dtype=float)
+
+
+@test_case(points=1)
+def test_converges_to_lstsq_monotonically(steepest_descent_lsq):
+    rng = np.random.default_rng(30)
+    A, _, _ = with_singular_values(30, 15, np.linspace(1.0, 1.5, 4))  # kappa(A^T A) = 2.25
+    b = rng.standard_normal(15)
+    label = "steepest_descent_lsq(A, b, maxiter=200, tol=1e-12), A of shape (15, 4)"
+    x, hist = call_pure(label, steepest_descent_lsq, A, b, maxiter=200, tol=1e-12)
+    x_ls = np.linalg.lstsq(A, b, rcond=None)[0]
+    check_array(label, x, x_ls, rtol=1e-9)
+    res = check_hist(label, hist, "resnorm")
+    check(res.size >= 3, label, f"expected several iterations in the history, got {res.size}")
+    check_scalar(label + ": hist['resnorm'][0] = ||b|| (x0 = 0)", res[0], np.linalg.norm(b),
+                 rtol=1e-12)
+    check_scalar(label + ": hist['resnorm'][-1] = ||b - A x||", res[-1],
+                 np.linalg.norm(b - A @ x), rtol=1e-10)
+    check(np.all(np.diff(res) <= 1e-12 * res[0]), label,
+          f"residual norms must not increase; largest increase {np.diff(res).max():.2e}")
+
+
+@test_case(points=1)
+def test_rate_matches_the_bound(steepest_descent_lsq):
+    # kappa = cond(A^T A) = 16: bound (kappa - 1)/(kappa + 1) = 15/17 on ||A(x_k - x*)||.
+    # With b = A x* and A^T b having equal components on the extreme right singular vectors,
+    # steepest descent zigzags at exactly the bound.
+    s = np.array([4.0, 3.0, 2.0, 1.0])
+    A, U, V = with_singular_values(31, 10, s)
+    kappa = (s[0] / s[-1]) ** 2
+    bound = (kappa - 1) / (kappa + 1)
+    x_star = V @ (np.array([1.0, 0.0, 0.0, 1.0]) / s**2)
+    b = A @ x_star
+    label = "steepest_descent_lsq(A, b, maxiter=20, tol=0) with cond(A^T A) = 16, b = A x*"
+    _, hist = call_pure(label, steepest_descent_lsq, A, b, maxiter=20, tol=0.0)
+    res = check_hist(label, hist, "resnorm")
+    check(res.size == 21, label, f"expected 21 history entries (x0 and 20 steps), got {res.size}")
+    ratios = res[1:] / res[:-1]
+    check(np.allclose(ratios, bound, rtol=1e-6), label,
+          f"contraction per step should equal (kappa-1)/(kappa+1) = {bound:.6f}; observed "
+          f"{ratios.min():.6f} .. {ratios.max():.6f}")

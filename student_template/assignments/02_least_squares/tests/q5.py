@@ -1,0 +1,111 @@
+"""q5: cgls (8 points)."""
+# Public test cases only. Hidden test cases exist for this question and run at grading time.
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+from otter.test_files import test_case
+
+from numdl.checks import call_pure, check, check_array, check_raises, check_scalar
+
+OK_FORMAT = False
+
+name = "q5"
+points = 8
+
+
+def sparse_problem(seed, m, n, density):
+    rng = np.random.default_rng(seed)
+    A = sp.random(m, n, density=density, random_state=rng, format="csr")
+    A = sp.csr_matrix(A + sp.eye(m, n))  # full column rank
+    return A, rng.standard_normal(m)
+
+
+def as_operator(A):
+    """A LinearOperator that only knows matvec and rmatvec (no matrix inside)."""
+    return spla.LinearOperator(A.shape, matvec=lambda v: A @ v, rmatvec=lambda w: A.T @ w,
+                               dtype=float)
+
+
+def hist_arrays(label, hist, keys=("resnorm", "xnorm", "normal_resnorm")):
+    check(isinstance(hist, dict), label, f"hist must be a dict, got {type(hist).__name__}")
+    out = []
+    for key in keys:
+        check(key in hist, label, f"hist is missing the key {key!r}")
+        out.append(np.asarray(hist[key], dtype=float))
+    sizes = {a.size for a in out}
+    check(len(sizes) == 1, label, f"the histories must have equal lengths, got {sorted(sizes)}")
+    return out
+
+
+def krylov_solution(A, b, k):
+    """Brute force: x_k = argmin ||A x - b|| over K_k(A^T A, A^T b) (orthonormal basis)."""
+    v = A.T @ b
+    K = [v]
+    for _ in range(k - 1):
+        K.append(A.T @ (A @ K[-1]))
+    Q = np.linalg.qr(np.column_stack(K))[0]
+    return Q @ np.linalg.lstsq(A @ Q, b, rcond=None)[0]
+
+
+@test_case(points=1)
+def test_dense_small_problem_at_most_n_steps(cgls):
+    rng = np.random.default_rng(40)
+    A, b = rng.standard_normal((30, 8)), rng.standard_normal(30)
+    label = "cgls(A, b, tol=1e-9), A of shape (30, 8)"
+    x, hist = call_pure(label, cgls, A, b, tol=1e-9)
+    check_array(label, x, np.linalg.lstsq(A, b, rcond=None)[0], rtol=1e-8)
+    res, xn, nres = hist_arrays(label, hist)
+    check(res.size <= 9, label, f"CGLS must stop within n = 8 iterations, history has {res.size} "
+          "entries")
+    nr = np.linalg.norm(A.T @ (b - A @ x))
+    check(nr <= 1e-9 * np.linalg.norm(A.T @ b), label, f"||A^T(b - A x)|| = {nr:.2e} is above "
+          "the tolerance")
+
+
+@test_case(points=1)
+def test_monotone_histories(cgls):
+    # ill-conditioned: cond(A) = 1e3, 12 steps far from convergence
+    rng = np.random.default_rng(41)
+    U = np.linalg.qr(rng.standard_normal((60, 40)))[0]
+    V = np.linalg.qr(rng.standard_normal((40, 40)))[0]
+    A = U @ np.diag(np.logspace(0, -3, 40)) @ V.T
+    b = rng.standard_normal(60)
+    label = "cgls(A, b, maxiter=12), cond(A) = 1e3, A of shape (60, 40)"
+    x, hist = call_pure(label, cgls, A, b, maxiter=12)
+    res, xn, nres = hist_arrays(label, hist)
+    check(res.size == 13, label, f"expected 13 history entries (x0 and 12 steps), got {res.size}")
+    check_scalar(label + ": hist['resnorm'][0]", res[0], np.linalg.norm(b), rtol=1e-12)
+    check_scalar(label + ": hist['xnorm'][0]", xn[0], 0.0, atol=1e-300)
+    check(np.all(np.diff(res) <= 1e-12 * res[0]), label,
+          f"hist['resnorm'] must be non-increasing; largest increase {np.diff(res).max():.2e}")
+    check(np.all(np.diff(xn) >= -1e-12 * xn[-1]), label,
+          f"hist['xnorm'] must be non-decreasing from x0 = 0; largest decrease {-np.diff(xn).min():.2e}")
+    check_scalar(label + ": hist['resnorm'][-1] = ||b - A x||", res[-1],
+                 np.linalg.norm(b - A @ x), rtol=1e-9)
+    check_scalar(label + ": hist['xnorm'][-1] = ||x||", xn[-1], np.linalg.norm(x), rtol=1e-12)
+
+
+@test_case(points=1)
+def test_dense_sparse_and_linear_operator_agree(cgls):
+    A, b = sparse_problem(42, 80, 50, 0.05)
+    x_ls = np.linalg.lstsq(A.toarray(), b, rcond=None)[0]
+    for kind, Ak in (("a dense array", A.toarray()), ("a scipy.sparse csr matrix", A),
+                     ("a LinearOperator (matvec/rmatvec only)", as_operator(A))):
+        label = f"cgls(A, b, maxiter=200, tol=1e-12) with A {kind} of shape (80, 50)"
+        x, _ = cgls(Ak, b, maxiter=200, tol=1e-12)
+        check_array(label, x, x_ls, rtol=1e-9)
+
+
+@test_case(points=1)
+def test_damped_solves_regularized_normal_equations(cgls):
+    rng = np.random.default_rng(43)
+    A, b = rng.standard_normal((25, 10)), rng.standard_normal(25)
+    lam = 0.8
+    label = "cgls(A, b, lam=0.8, maxiter=100, tol=1e-12), A of shape (25, 10)"
+    x, hist = call_pure(label, cgls, A, b, lam=lam, maxiter=100, tol=1e-12)
+    check_array(label, x, np.linalg.solve(A.T @ A + lam * np.eye(10), A.T @ b), rtol=1e-9)
+    _, _, nres = hist_arrays(label, hist)
+    check_scalar(label + ": hist['normal_resnorm'][-1] = ||A^T(b - A x) - lam x||", nres[-1],
+                 np.linalg.norm(A.T @ (b - A @ x) - lam * x),
+                 rtol=1e-6, atol=1e-13 * np.linalg.norm(A.T @ b))

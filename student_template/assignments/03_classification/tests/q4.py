@@ -1,0 +1,89 @@
+"""q4: check_derivative (4 points)."""
+# Public test cases only. Hidden test cases exist for this question and run at grading time.
+
+import numpy as np
+import scipy.special
+from otter.test_files import test_case
+
+from numdl.checks import call_pure, check, check_array, check_shape
+
+OK_FORMAT = False
+
+name = "q4"
+points = 4
+
+
+def quadratic(A, b):
+    """f(x) = 1/2 <x, A x> - <b, x> (A symmetric), g = A x - b."""
+    return lambda x: (0.5 * x @ A @ x - b @ x, A @ x - b)
+
+
+def cosines(x):
+    """f(X) = sum cos(X) + sum X^3 / 3 for a matrix X; g = -sin(X) + X^2."""
+    return np.sum(np.cos(x)) + np.sum(x**3) / 3, -np.sin(x) + x**2
+
+
+def logsumexp_fun(x):
+    """f(x) = log sum exp(x), g = softmax(x)."""
+    return scipy.special.logsumexp(x), scipy.special.softmax(x)
+
+
+def expected_table(fun, x, dx, n_steps, h0):
+    f0, g0 = fun(x)
+    rows = []
+    for k in range(n_steps):
+        h = h0 * 2.0**-k
+        fh = fun(x + h * dx)[0]
+        rows.append([h, abs(fh - f0), abs(fh - f0 - h * np.vdot(g0, dx))])
+    return np.array(rows)
+
+
+def run(check_derivative, label, fun, x, **kw):
+    out = check_derivative(fun, x, **kw)
+    check(isinstance(out, tuple) and len(out) == 2, label, "expected a pair (table, ok)")
+    table, ok = out
+    check(isinstance(ok, bool | np.bool_), label, f"ok must be a bool, got {type(ok).__name__}")
+    return table, bool(ok)
+
+
+@test_case(points=1)
+def test_table_rows(check_derivative):
+    rng = np.random.default_rng(0)
+    x, dx = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
+    label = "check_derivative(fun, X, dX, n_steps=10, h0=0.5), f(X) = sum cos(X) + sum X^3 / 3, X (3, 4)"
+    table, ok = call_pure(label, check_derivative, cosines, x, dx, n_steps=10, h0=0.5)
+    check_shape(label + ", table", table, (10, 3))
+    expected = expected_table(cosines, x, dx, 10, 0.5)
+    for j, what in enumerate(("h", "E0", "E1")):
+        check_array(f"{label}, column {j} ({what})", table[:, j], expected[:, j], rtol=1e-8)
+    check(bool(ok), label, "the gradient is correct but ok is False")
+
+
+@test_case(points=1)
+def test_ok_for_correct_not_for_sign_error(check_derivative):
+    rng = np.random.default_rng(1)
+    M = rng.standard_normal((6, 6))
+    A, b = M @ M.T + np.eye(6), rng.standard_normal(6)
+    x = rng.standard_normal(6)
+    f = quadratic(A, b)
+    _, ok = run(
+        check_derivative,
+        "check_derivative(f, x, rng=0), correct gradient of 1/2 x^T A x - b^T x",
+        f,
+        x,
+        rng=0,
+    )
+    check(ok, "check_derivative on a correct quadratic gradient", "returned ok = False")
+    _, ok = run(
+        check_derivative,
+        "check_derivative(f, x, rng=0), f = log sum exp(x)",
+        logsumexp_fun,
+        x,
+        rng=0,
+    )
+    check(ok, "check_derivative on the correct gradient of log sum exp", "returned ok = False")
+    wrong = lambda x: (f(x)[0], -f(x)[1])
+    dx = f(x)[1]  # along the true gradient: a clear-cut case for any implementation
+    label = "check_derivative(f, x, dx) where g = -(A x - b) (sign error), dx = A x - b"
+    _, ok = run(check_derivative, label, wrong, x, dx=dx)
+    check(not ok, label, "returned ok = True for a wrong gradient")

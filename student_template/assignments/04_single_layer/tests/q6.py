@@ -1,0 +1,143 @@
+"""q6: sgd, minibatch stochastic gradient descent with momentum (5 points)."""
+# Public test cases only. Hidden test cases exist for this question and run at grading time.
+
+import numpy as np
+from otter.test_files import test_case
+
+from numdl.checks import call_pure, check, check_array, check_scalar
+
+OK_FORMAT = False
+
+name = "q6"
+points = 5
+
+
+class Recorder:
+    """A trusted objective that records every call.
+
+    ``fun(x, idx) = 1/(2|idx|) sum_{i in idx} w_i ||x - a_i||^2`` for an ``x`` of any shape (here
+    ``shape``), with targets ``a_i`` and positive weights ``w_i``; it records ``x`` and ``idx``.
+    """
+
+    def __init__(self, n, shape=(2, 3), seed=0):
+        rng = np.random.default_rng(seed)
+        self.n, self.shape = n, shape
+        self.A = rng.standard_normal(shape + (n,))
+        self.w = rng.uniform(0.5, 2.0, n)
+        self.calls = []
+
+    def value_grad(self, x, idx):
+        D = x[..., None] - self.A[..., idx]
+        w = self.w[idx]
+        f = 0.5 * float(np.sum(w * np.sum(D**2, axis=tuple(range(x.ndim))))) / len(idx)
+        return f, np.sum(D * w, axis=-1) / len(idx)
+
+    def __call__(self, x, idx):
+        x = np.asarray(x)
+        idx = np.asarray(idx)
+        check(x.shape == self.shape, "sgd", f"fun was called with x of shape {x.shape}, expected the shape of x0 {self.shape}")
+        check(idx.ndim == 1 and idx.dtype.kind in "iu", "sgd", f"fun must be called with a 1-D int array idx, got {idx.dtype} of shape {idx.shape}")
+        check(idx.size > 0 and idx.min() >= 0 and idx.max() < self.n, "sgd", f"idx must hold indices in 0..{self.n - 1}, got {idx}")
+        self.calls.append((x.copy(), idx.copy()))
+        return self.value_grad(x, idx)
+
+
+def epochs_of(rec, n, batch_size, epochs, label):
+    """Split the recorded calls into epochs and check each is a permutation of range(n)."""
+    per = -(-n // batch_size)
+    check(len(rec.calls) == per * epochs, label,
+          f"expected {epochs} epochs x {per} batches = {per * epochs} calls of fun, got {len(rec.calls)}")
+    out = []
+    for e in range(epochs):
+        idxs = [c[1] for c in rec.calls[e * per:(e + 1) * per]]
+        sizes = [len(i) for i in idxs]
+        expected = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
+        check(sizes == expected, label, f"epoch {e}: batch sizes {sizes}, expected {expected}")
+        allidx = np.concatenate(idxs)
+        check(np.array_equal(np.sort(allidx), np.arange(n)), label,
+              f"epoch {e} does not visit every example exactly once (visited {len(np.unique(allidx))} distinct of {n})")
+        out.append(allidx)
+    return out
+
+
+def replay(rec, x0, lrs, momentum, per):
+    """Trusted SGD with momentum along the recorded batches; returns iterates and epoch means."""
+    x, v, xs, means = np.array(x0, float), np.zeros(np.shape(x0)), [], []
+    for e, lr in enumerate(lrs):
+        fs = []
+        for _, idx in rec.calls[e * per:(e + 1) * per]:
+            xs.append(x.copy())
+            f, g = rec.value_grad(x, idx)
+            fs.append(f)
+            v = momentum * v - lr * g
+            x = x + v
+        means.append(np.mean(fs))
+    return x, xs, means
+
+
+def check_against_replay(rec, x, hist, x0, lrs, momentum, per, label):
+    xt, xs, means = replay(rec, x0, lrs, momentum, per)
+    for k, ((xk, _), xe) in enumerate(zip(rec.calls, xs)):
+        check_array(f"{label}: the x passed to fun at step {k} (v = momentum v - lr_e g, x = x + v)", xk, xe, rtol=1e-12, atol=1e-14)
+    check_array(f"{label}: returned x", x, xt, rtol=1e-12, atol=1e-14)
+    check(isinstance(hist, dict) and "loss" in hist, label, "hist must be a dict with key 'loss'")
+    check_array(f"{label}: hist['loss'] (per epoch, the plain mean of the minibatch values f)",
+                np.asarray(hist["loss"], dtype=float), np.array(means), rtol=1e-12)
+
+
+@test_case(points=1)
+def test_every_epoch_visits_a_permutation(sgd):
+    rec = Recorder(50)
+    label = "sgd(fun, x0, n=50, batch_size=8, epochs=3)"
+    x, hist = sgd(rec, np.zeros((2, 3)), 50, batch_size=8, epochs=3, lr=0.1, rng=0)
+    check_array(label + ": returned x", x, shape=(2, 3))
+    epochs_of(rec, 50, 8, 3, label)
+
+
+@test_case(points=1)
+def test_plain_sgd_update_and_loss_history(sgd):
+    rec = Recorder(20, shape=(4,), seed=1)
+    x0 = np.ones(4)
+    label = "sgd(fun, x0, n=20, batch_size=6, epochs=2, lr=0.3, momentum=0)"
+    x, hist = call_pure(label, sgd, rec, x0, 20, batch_size=6, epochs=2, lr=0.3, momentum=0.0, rng=1)
+    epochs_of(rec, 20, 6, 2, label)
+    check_against_replay(rec, x, hist, x0, [0.3, 0.3], 0.0, 4, label)
+
+
+def inverse_crime(seed=0):
+    """The course's problem: n=500, n_f=50, n_c=10, m=40, b=0.1, C = softmax(W act(K Y + b))."""
+    rng = np.random.default_rng(seed)
+    n, n_f, n_c, m = 500, 50, 10, 40
+    Y = rng.standard_normal((n_f, n))
+    K, W = rng.standard_normal((m, n_f)), rng.standard_normal((n_c, m))
+    S = W @ np.tanh(K @ Y + 0.1)
+    C = np.exp(S - S.max(axis=0))
+    return Y, C / C.sum(axis=0), (n, n_f, n_c, m)
+
+
+def nn_objective(Y, C, dims):
+    """Trusted cross-entropy objective of a tanh layer in a flat parameter vector, and misfit."""
+    n, n_f, n_c, m = dims
+
+    def unpack(x):
+        return x[:m * n_f].reshape(m, n_f), x[m * n_f:m * n_f + m], x[m * n_f + m:].reshape(n_c, m)
+
+    def probs(K, b, W, Yb):
+        Z = np.tanh(K @ Yb + b[:, None])
+        S = W @ Z
+        P = np.exp(S - S.max(axis=0))
+        return Z, P / P.sum(axis=0)
+
+    def fun(x, idx):
+        K, b, W = unpack(x)
+        Yb, Cb = Y[:, idx], C[:, idx]
+        Z, P = probs(K, b, W, Yb)
+        f = -float(np.sum(Cb * np.log(P))) / len(idx)
+        G = (P - Cb) / len(idx)
+        dS = (W.T @ G) * (1 - Z**2)
+        return f, np.concatenate([(dS @ Yb.T).ravel(), dS.sum(axis=1), (G @ Z.T).ravel()])
+
+    def misfit(x):
+        return np.linalg.norm(probs(*unpack(x), Y)[1] - C) / np.linalg.norm(C)
+
+    return fun, misfit, m * n_f + m + n_c * m

@@ -1,0 +1,65 @@
+"""q4: conv2d_transpose (4 points)."""
+# Public test cases only. Hidden test cases exist for this question and run at grading time.
+
+import numpy as np
+import scipy.ndimage
+from otter.test_files import test_case
+
+from numdl.checks import call_pure, check_adjoint, check_array, check_raises
+
+OK_FORMAT = False
+
+name = "q4"
+points = 4
+
+MODES = {"zero": "constant", "periodic": "wrap"}
+
+
+def scipy_conv2d(Y, theta, boundary):
+    """The forward map, ``Z[:, :, o, s] = sum_c correlate(Y[:, :, c, s], theta[:, :, c, o])``."""
+    H, W, c_in, N = Y.shape
+    c_out = theta.shape[3]
+    Z = np.zeros((H, W, c_out, N))
+    for c in range(c_in):
+        for o in range(c_out):
+            Z[:, :, o, :] += scipy.ndimage.correlate(
+                Y[:, :, c, :], theta[:, :, c, o][:, :, None], mode=MODES[boundary], cval=0.0
+            )
+    return Z
+
+
+def adjoint_against_scipy(
+    conv2d_transpose, seed, H, W, c_in, c_out, N, k1, k2, boundary, pure=False
+):
+    """``<K Y, Z> = <Y, K^T Z>`` with ``K`` the trusted forward map (scipy)."""
+    rng = np.random.default_rng(seed)
+    Y = rng.standard_normal((H, W, c_in, N))
+    Z = rng.standard_normal((H, W, c_out, N))
+    theta = rng.standard_normal((k1, k2, c_in, c_out))
+    label = (
+        f"conv2d_transpose(Z of shape {Z.shape}, theta of shape {theta.shape}, "
+        f"boundary={boundary!r})"
+    )
+    if pure:
+        KTZ = call_pure(label, conv2d_transpose, Z, theta, boundary=boundary)
+    else:
+        KTZ = conv2d_transpose(Z, theta, boundary=boundary)
+    check_array(label, KTZ, shape=Y.shape, kind="real")
+    check_adjoint(
+        label + " against the forward map of scipy.ndimage.correlate",
+        scipy_conv2d(Y, theta, boundary),
+        Z,
+        Y,
+        KTZ,
+        rtol=1e-12,
+    )
+
+
+@test_case(points=1)
+def test_adjoint_zero_boundary(conv2d_transpose):
+    adjoint_against_scipy(conv2d_transpose, 0, 7, 5, 2, 3, 4, 3, 3, "zero", pure=True)
+
+
+@test_case(points=1)
+def test_adjoint_periodic_boundary(conv2d_transpose):
+    adjoint_against_scipy(conv2d_transpose, 1, 7, 5, 2, 3, 4, 3, 3, "periodic", pure=True)

@@ -1,0 +1,111 @@
+"""q4: mlp_loss (5 points)."""
+# Public test cases only. Hidden test cases exist for this question and run at grading time.
+
+import numpy as np
+from otter.test_files import test_case
+from scipy.special import logsumexp, softmax
+
+from numdl.activations import sigmoid, smooth_relu, tanh
+from numdl.checks import (
+    call_pure,
+    check,
+    check_array,
+    check_raises,
+    check_scalar,
+    check_taylor,
+    taylor_table,
+)
+
+OK_FORMAT = False
+
+name = "q4"
+points = 5
+
+
+def random_problem(sizes, n_c, n, rng, soft=False):
+    params = [(rng.standard_normal((m, k)) / np.sqrt(k), 0.5 * rng.standard_normal(m))
+              for k, m in zip(sizes[:-1], sizes[1:])]
+    W = rng.standard_normal((n_c, sizes[-1]))
+    Y = rng.standard_normal((sizes[0], n))
+    if soft:
+        C = rng.uniform(size=(n_c, n))
+        C /= C.sum(axis=0)
+    else:
+        C = np.zeros((n_c, n))
+        C[rng.integers(0, n_c, n), np.arange(n)] = 1.0
+    return params, W, Y, C
+
+
+def explicit_loss(params, W, Y, C, f, lam):
+    """softmax cross entropy of W Z (Z by the explicit recursion) plus weight decay."""
+    Z = Y
+    for K, b in params:
+        Z = f(K @ Z + np.outer(b, np.ones(Y.shape[1])))
+    S = W @ Z
+    E = -np.sum(C * (S - logsumexp(S, axis=0))) / Y.shape[1]
+    return E + lam / 2 * (sum(np.sum(K**2) for K, _ in params) + np.sum(W**2))
+
+
+def check_output(label, out, params, W):
+    check(isinstance(out, tuple) and len(out) == 3, label, "must return a tuple (E, grads, gW)")
+    E, grads, gW = out
+    check(isinstance(grads, list | tuple) and len(grads) == len(params), label,
+          f"grads must be a list of {len(params)} pairs (gK_j, gb_j)")
+    for j, ((gK, gb), (K, b)) in enumerate(zip(grads, params)):
+        check_array(f"{label}: gK_{j}", gK, shape=K.shape)
+        check_array(f"{label}: gb_{j}", gb, shape=b.shape)
+    check_array(f"{label}: gW", gW, shape=W.shape)
+    return check_scalar(f"{label}: E", E), grads, gW
+
+
+def taylor_every_block(mlp_loss, sizes, n_c, n, act, lam, seed, soft=False):
+    rng = np.random.default_rng(seed)
+    params, W, Y, C = random_problem(sizes, n_c, n, rng, soft)
+    base = f"mlp_loss(params, W, Y, C, act={act.__name__}, lam={lam}), sizes {sizes}, n_c = {n_c}, n = {n}"
+    E0, grads, gW = check_output(base, call_pure(base, mlp_loss, params, W, Y, C, act, lam), params, W)
+    for j in range(len(params)):
+        for k, what in ((0, f"K_{j}"), (1, f"b_{j}")):
+            d = rng.standard_normal(params[j][k].shape)
+
+            def F(h, j=j, k=k, d=d):
+                p = [list(pair) for pair in params]
+                p[j][k] = p[j][k] + h * d
+                return mlp_loss([tuple(q) for q in p], W, Y, C, act, lam)[0]
+
+            table = taylor_table(F, E0, np.vdot(grads[j][k], d))
+            check_taylor(f"{base}: derivative in the direction of {what}", table, scale=abs(E0))
+    dW = rng.standard_normal(W.shape)
+    table = taylor_table(lambda h: mlp_loss(params, W + h * dW, Y, C, act, lam)[0], E0, np.vdot(gW, dW))
+    check_taylor(f"{base}: derivative in the direction of W", table, scale=abs(E0))
+
+
+@test_case(points=1)
+def test_depth_one_agrees_with_a_single_layer(mlp_loss):
+    """Depth 1: E = softmax_loss(W, tanh(K Y + b 1^T), C) + lam/2 (||K||^2 + ||W||^2)."""
+    rng = np.random.default_rng(0)
+    (params, W, Y, C), lam = random_problem([3, 5], 4, 9, rng), 0.1
+    (K, b), n = params[0], 9
+    label = "mlp_loss([(K, b)], W, Y, C, lam=0.1), K (5, 3), W (4, 5), n = 9"
+    E, grads, gW = check_output(label, call_pure(label, mlp_loss, params, W, Y, C, tanh, lam), params, W)
+    Z = np.tanh(K @ Y + np.outer(b, np.ones(n)))
+    R = (softmax(W @ Z, axis=0) - C) / n
+    G = (1 - Z**2) * (W.T @ R)
+    check_scalar(f"{label}: E", E, explicit_loss(params, W, Y, C, np.tanh, lam), rtol=1e-12)
+    check_array(f"{label}: gW = (P - C) Z^T / n + lam W", gW, R @ Z.T + lam * W, rtol=1e-10)
+    check_array(f"{label}: gK = (act' * W^T (P - C) / n) Y^T + lam K", grads[0][0], G @ Y.T + lam * K, rtol=1e-10)
+    check_array(f"{label}: gb = (act' * W^T (P - C) / n) 1 (no weight decay on b)", grads[0][1], G.sum(axis=1), rtol=1e-10)
+
+
+@test_case(points=0.5)
+def test_value_depth_two(mlp_loss):
+    rng = np.random.default_rng(1)
+    params, W, Y, C = random_problem([4, 6, 5], 3, 10, rng)
+    for lam in (0.0, 0.3):
+        label = f"mlp_loss(params, W, Y, C, lam={lam}), sizes [4, 6, 5], n_c = 3, n = 10"
+        E, _, _ = check_output(label, mlp_loss(params, W, Y, C, tanh, lam), params, W)
+        check_scalar(f"{label}: E", E, explicit_loss(params, W, Y, C, np.tanh, lam), rtol=1e-12)
+
+
+@test_case(points=1)
+def test_taylor_depth_three(mlp_loss):
+    taylor_every_block(mlp_loss, [3, 6, 5, 4], 3, 8, tanh, 0.05, seed=2)

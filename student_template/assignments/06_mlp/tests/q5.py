@@ -1,0 +1,77 @@
+"""q5: adam (5 points)."""
+# Public test cases only. Hidden test cases exist for this question and run at grading time.
+
+import numpy as np
+from otter.test_files import test_case
+
+from numdl.checks import call_pure, check, check_array
+
+OK_FORMAT = False
+
+name = "q5"
+points = 5
+
+
+class Recorder:
+    """fun(x, idx) for f = 1/(2|idx|) sum_{i in idx} ||D * (x - A_i)||^2; records every call."""
+
+    def __init__(self, shape, n, seed):
+        rng = np.random.default_rng(seed)
+        self.A = rng.standard_normal((n,) + shape)
+        self.D = rng.uniform(0.1, 3.0, shape)
+        self.xs, self.gs, self.fs, self.idx = [], [], [], []
+
+    def __call__(self, x, idx):
+        x = np.array(x, dtype=float)
+        R = self.D * (x[None] - self.A[np.asarray(idx)])
+        f = 0.5 * np.sum(R**2) / len(idx)
+        g = np.sum(self.D * R, axis=0) / len(idx)
+        self.xs.append(x)
+        self.gs.append(g)
+        self.fs.append(f)
+        self.idx.append(np.asarray(idx))
+        return f, g
+
+
+def adam_replay(x0, gs, lrs, per_epoch, beta1, beta2, eps):
+    """The iterates of Adam for the recorded gradients gs (t global, m and v carried over)."""
+    x, m, v, out = np.array(x0, dtype=float), 0.0, 0.0, []
+    for t, g in enumerate(gs, start=1):
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        lr = lrs[(t - 1) // per_epoch]
+        x = x - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+        out.append(x)
+    return out
+
+
+@test_case(points=1)
+def test_first_step_has_length_lr(adam):
+    """One batch: m_hat = g, v_hat = g^2, so the step is -lr g / (|g| + eps), about lr per entry."""
+    g = np.array([[1e3, -2.0, 1e-6], [-5e-2, 7.0, -1e-7]])
+    x0 = np.arange(6.0).reshape(2, 3)
+    fun = lambda x, idx: (float(np.vdot(g, x)), g.copy())  # noqa: E731
+    label = "adam(fun, x0, n=8, batch_size=8, epochs=1, lr=0.01), x0 of shape (2, 3) (one step)"
+    x, hist = call_pure(label, adam, fun, x0, 8, batch_size=8, epochs=1, lr=0.01)
+    check_array(label, x, x0 - 0.01 * g / (np.abs(g) + 1e-8), rtol=1e-12)
+    check(isinstance(hist, dict) and len(hist.get("loss", [])) == 1, label, "hist['loss'] must hold one value per epoch")
+
+
+@test_case(points=1)
+def test_epochs_batches_and_history(adam):
+    n, bs, epochs = 10, 4, 3
+    fun = Recorder((5,), n, seed=1)
+    label = f"adam(fun, x0, n={n}, batch_size={bs}, epochs={epochs}, rng=0)"
+    x, hist = adam(fun, np.zeros(5), n, batch_size=bs, epochs=epochs, rng=0)
+    check_array(label, x, shape=(5,))
+    sizes = [len(i) for i in fun.idx]
+    check(sizes == [4, 4, 2] * epochs, label, f"expected {epochs} epochs of batches of sizes [4, 4, 2], got batch sizes {sizes}")
+    check(all(i.dtype.kind in "iu" for i in fun.idx), label, "idx must be an integer array")
+    perms = [np.concatenate(fun.idx[3 * e : 3 * e + 3]) for e in range(epochs)]
+    for e, p in enumerate(perms):
+        check(np.array_equal(np.sort(p), np.arange(n)), label, f"epoch {e} must visit every example once, visited {p.tolist()}")
+    check(len({tuple(p) for p in perms}) == epochs, label, f"every epoch must draw a fresh permutation, got {[p.tolist() for p in perms]}")
+    loss = hist.get("loss") if isinstance(hist, dict) else None
+    check(loss is not None and len(loss) == epochs, label, f"hist['loss'] must hold {epochs} values")
+    expected = [np.mean(fun.fs[3 * e : 3 * e + 3]) for e in range(epochs)]
+    check_array(f"{label}: hist['loss'] (mean of the minibatch values per epoch)", np.asarray(loss, dtype=float), np.array(expected), rtol=1e-12)

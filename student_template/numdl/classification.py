@@ -1,0 +1,351 @@
+"""Module 03: linear classification.
+
+Softmax classifiers, their derivatives, derivative checks and the optimizers of the course
+(steepest descent with Armijo line search, CG, inexact Newton-CG). Examples are columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+import numpy as np
+
+from numdl.utils import as_rng
+
+__all__ = [
+    "softmax",
+    "softmax_loss",
+    "softmax_hessvec",
+    "check_derivative",
+    "armijo",
+    "steepest_descent",
+    "cg",
+    "newton_cg",
+    "predict",
+    "accuracy",
+]
+
+
+def softmax(S: np.ndarray) -> np.ndarray:
+    """Column-wise softmax ``P[:, j] = exp(S[:, j]) / sum(exp(S[:, j]))``.
+
+    Parameters
+    ----------
+    S : ndarray, shape (n_c, n)
+        Scores.
+
+    Returns
+    -------
+    P : ndarray, shape (n_c, n)
+        Columns are probability vectors; finite for any finite ``S`` (columns are shifted by
+        their maxima before exponentiating).
+
+    Raises
+    ------
+    ValueError
+        If ``S`` is not 2-D.
+    """
+    raise NotImplementedError("classification.softmax: not implemented yet")
+
+
+def softmax_loss(W: np.ndarray, Y: np.ndarray, C: np.ndarray) -> tuple[float, np.ndarray]:
+    """Cross-entropy loss of a linear softmax classifier and its gradient.
+
+    ``E = -(1/n) sum_j c_j^T log softmax(W y_j)``, ``dW = (1/n) (P - C) Y^T``.
+
+    Parameters
+    ----------
+    W : ndarray, shape (n_c, n_f)
+        Weights (no bias row is added: append a row of ones to ``Y`` for a bias).
+    Y : ndarray, shape (n_f, n)
+        Features, one example per column.
+    C : ndarray, shape (n_c, n)
+        Labels, columns summing to one.
+
+    Returns
+    -------
+    E : float
+    dW : ndarray, shape (n_c, n_f)
+
+    Raises
+    ------
+    ValueError
+        If the shapes of ``W``, ``Y`` and ``C`` do not match.
+    """
+    raise NotImplementedError("classification.softmax_loss: not implemented yet")
+
+
+def softmax_hessvec(W: np.ndarray, Y: np.ndarray, V: np.ndarray) -> np.ndarray:
+    """Hessian of :func:`softmax_loss` in ``W`` applied to a direction ``V``.
+
+    ``H V = (1/n) [P * Z - P * (1 1^T (P * Z))] Y^T`` with ``Z = V Y``, ``P = softmax(W Y)``
+    (``*`` elementwise). The columns of ``C`` sum to one, so ``C`` drops out.
+
+    Parameters
+    ----------
+    W : ndarray, shape (n_c, n_f)
+        Weights where the Hessian is taken.
+    Y : ndarray, shape (n_f, n)
+        Features, one example per column.
+    V : ndarray, shape (n_c, n_f)
+        Direction.
+
+    Returns
+    -------
+    HV : ndarray, shape (n_c, n_f)
+        Symmetric positive semidefinite in ``V``: ``<U, H V> = <V, H U>``, ``<V, H V> >= 0``.
+
+    Raises
+    ------
+    ValueError
+        If ``W`` does not match ``Y`` or ``V`` does not have the shape of ``W``.
+    """
+    raise NotImplementedError("classification.softmax_hessvec: not implemented yet")
+
+
+def check_derivative(
+    fun: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    x: np.ndarray,
+    dx: np.ndarray | None = None,
+    n_steps: int = 12,
+    h0: float = 1.0,
+    rng=None,
+) -> tuple[np.ndarray, bool]:
+    """Derivative check (Taylor test) of ``fun(x) -> (f, g)`` in the direction ``dx``.
+
+    ``E0(h) = |f(x + h dx) - f(x)| = O(h)``, ``E1(h) = |f(x + h dx) - f(x) - h <g, dx>| = O(h^2)``
+    for ``h = h0 2^-k``, ``k = 0, ..., n_steps - 1``.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x) -> (f, g)``, ``f`` a float and ``g`` an array of the shape of ``x``.
+    x : ndarray, any shape
+        Point of the check.
+    dx : ndarray, shape of ``x``, optional
+        Direction; standard normal entries drawn from ``rng`` when omitted.
+    n_steps : int
+        Number of step sizes.
+    h0 : float
+        Largest step.
+    rng : None, int or numpy.random.Generator
+        Source of ``dx``.
+
+    Returns
+    -------
+    table : ndarray, shape (n_steps, 3)
+        Rows ``[h, E0, E1]``.
+    ok : bool
+        With ``R`` the ratios ``E1[k] / E1[k+1]`` over the ``k`` where ``E1[k+1]`` exceeds
+        ``100 eps max(|f(x)|, 1)``: True when ``R`` is empty, or when ``R`` has at least 3
+        entries, median at least 3.5 and its last three entries at least 3.
+
+    Raises
+    ------
+    ValueError
+        If ``dx`` does not have the shape of ``x``.
+    """
+    raise NotImplementedError("classification.check_derivative: not implemented yet")
+
+
+def armijo(
+    fun: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    x: np.ndarray,
+    f: float,
+    g: np.ndarray,
+    d: np.ndarray,
+    alpha0: float = 1.0,
+    c1: float = 1e-4,
+    max_backtracks: int = 30,
+) -> float:
+    """Backtracking (Armijo) line search.
+
+    The first ``alpha = alpha0 2^-k``, ``k = 0, ..., max_backtracks``, with
+    ``f(x + alpha d) <= f + c1 alpha <g, d>``.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x) -> (f, g)``.
+    x : ndarray, any shape
+        Current point.
+    f : float
+        ``f(x)``.
+    g : ndarray, shape of ``x``
+        Gradient at ``x``.
+    d : ndarray, shape of ``x``
+        Search direction.
+    alpha0 : float
+        First trial step.
+    c1 : float
+        Sufficient-decrease constant.
+    max_backtracks : int
+        Number of halvings allowed.
+
+    Returns
+    -------
+    alpha : float
+        The accepted step, ``0.0`` when none is accepted.
+
+    Raises
+    ------
+    ValueError
+        If ``g`` or ``d`` does not have the shape of ``x``.
+    """
+    raise NotImplementedError("classification.armijo: not implemented yet")
+
+
+def steepest_descent(
+    fun: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    x0: np.ndarray,
+    maxiter: int = 100,
+    tol: float = 1e-6,
+) -> tuple[np.ndarray, dict]:
+    """Steepest descent ``x_{k+1} = x_k - alpha_k g_k`` with :func:`armijo` from ``alpha0 = 1``.
+
+    Stops when ``||g_k|| <= tol ||g_0||``, after ``maxiter`` iterations, or when the line
+    search fails (returns 0).
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x) -> (f, g)``.
+    x0 : ndarray, any shape
+        Starting point (not modified).
+    maxiter : int
+        Maximum number of iterations.
+    tol : float
+        Relative tolerance on the gradient norm.
+
+    Returns
+    -------
+    x : ndarray, shape of ``x0``
+        Last iterate.
+    hist : dict
+        ``hist["f"]``, ``hist["gradnorm"]`` (and ``hist["alpha"]``): one entry per iterate,
+        index 0 being ``x0``; ``hist["f"]`` is non-increasing.
+    """
+    raise NotImplementedError("classification.steepest_descent: not implemented yet")
+
+
+def cg(
+    matvec: Callable[[np.ndarray], np.ndarray],
+    b: np.ndarray,
+    tol: float = 1e-10,
+    maxiter: int | None = None,
+    x0: np.ndarray | None = None,
+) -> tuple[np.ndarray, dict]:
+    """Conjugate gradients for ``A x = b``, ``A`` symmetric positive (semi)definite.
+
+    ``x_{k+1} = x_k + alpha_k p_k``, ``alpha_k = <r_k, r_k> / <p_k, A p_k>``,
+    ``p_{k+1} = r_{k+1} + (<r_{k+1}, r_{k+1}> / <r_k, r_k>) p_k``.
+
+    Parameters
+    ----------
+    matvec : callable
+        ``matvec(v) -> A v`` for arrays of the shape of ``b``.
+    b : ndarray, any shape
+        Right-hand side (inner products are sums over all entries).
+    tol : float
+        Stops when ``||b - A x|| <= tol ||b||``.
+    maxiter : int, optional
+        Maximum number of iterations, default ``10 * b.size``.
+    x0 : ndarray, shape of ``b``, optional
+        Starting point, default 0.
+
+    Returns
+    -------
+    x : ndarray, shape of ``b``
+    hist : dict
+        ``hist["resnorm"]``: ``||b - A x_k||`` (by the recurrence), index 0 at ``x0``.
+        Iteration also stops on non-positive curvature ``<p, A p> <= 0``.
+
+    Raises
+    ------
+    ValueError
+        If ``x0`` does not have the shape of ``b``.
+    """
+    raise NotImplementedError("classification.cg: not implemented yet")
+
+
+def newton_cg(
+    fun: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    hessvec: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    x0: np.ndarray,
+    maxiter: int = 20,
+    tol: float = 1e-8,
+    cg_tol: float = 1e-1,
+    cg_maxiter: int = 50,
+) -> tuple[np.ndarray, dict]:
+    """Inexact (matrix-free) Newton's method: ``H(x_k) d = -g_k`` by :func:`cg`, then Armijo.
+
+    ``d`` comes from ``cg`` (from 0, relative tolerance ``cg_tol``, at most ``cg_maxiter``
+    steps) on ``v -> hessvec(x_k, v)``; it is replaced by ``-g_k`` when ``<g_k, d> >= 0``;
+    ``x_{k+1} = x_k + alpha d`` with :func:`armijo` from ``alpha0 = 1``.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x) -> (f, g)``.
+    hessvec : callable
+        ``hessvec(x, v) -> H(x) v``.
+    x0 : ndarray, any shape
+        Starting point (not modified).
+    maxiter : int
+        Maximum number of Newton iterations.
+    tol : float
+        Stops when ``||g_k|| <= tol ||g_0||`` (or when the line search fails).
+    cg_tol, cg_maxiter : float, int
+        Relative tolerance and iteration limit of the inner CG.
+
+    Returns
+    -------
+    x : ndarray, shape of ``x0``
+    hist : dict
+        ``hist["f"]``, ``hist["gradnorm"]`` (and ``hist["cg_iters"]``, ``hist["alpha"]``):
+        one entry per iterate, index 0 being ``x0``.
+    """
+    raise NotImplementedError("classification.newton_cg: not implemented yet")
+
+
+def predict(W: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Predicted classes: the row index of the largest score, ``argmax_i (W Y)[i, j]``.
+
+    Parameters
+    ----------
+    W : ndarray, shape (n_c, n_f)
+    Y : ndarray, shape (n_f, n)
+
+    Returns
+    -------
+    labels : ndarray of int, shape (n,)
+
+    Raises
+    ------
+    ValueError
+        If ``W`` does not match ``Y``.
+    """
+    raise NotImplementedError("classification.predict: not implemented yet")
+
+
+def accuracy(W: np.ndarray, Y: np.ndarray, C: np.ndarray) -> float:
+    """Fraction of correctly classified columns, ``mean_j [predict(W, Y)_j = argmax_i C[i, j]]``.
+
+    Parameters
+    ----------
+    W : ndarray, shape (n_c, n_f)
+    Y : ndarray, shape (n_f, n)
+    C : ndarray, shape (n_c, n)
+        Labels (one-hot or soft columns).
+
+    Returns
+    -------
+    acc : float in [0, 1]
+
+    Raises
+    ------
+    ValueError
+        If the shapes of ``W``, ``Y`` and ``C`` do not match.
+    """
+    raise NotImplementedError("classification.accuracy: not implemented yet")

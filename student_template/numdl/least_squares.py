@@ -1,0 +1,231 @@
+"""Module 02: linear least squares.
+
+Normal equations, the SVD and its filters, generalized Tikhonov regularization, steepest
+descent and CGLS for ``min 1/2||A x - b||^2 (+ lam/2||x||^2)``, and linear models
+``W Y + b 1^T ~ C`` fitted to data with examples as **columns** (``Y`` ``(n_f, n)``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.linalg
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+__all__ = [
+    "lstsq_normal",
+    "lstsq_svd",
+    "gen_tikhonov",
+    "steepest_descent_lsq",
+    "cgls",
+    "fit_linear_model",
+    "select_lambda",
+]
+
+
+def lstsq_normal(A: np.ndarray, B: np.ndarray, lam: float = 0.0) -> np.ndarray:
+    """Regularized least squares through the normal equations (Cholesky).
+
+    ``X = (A^T A + lam I)^{-1} A^T B`` minimizes ``1/2||A X - B||_F^2 + lam/2||X||_F^2``.
+
+    Parameters
+    ----------
+    A : ndarray, shape (m, n)
+        Full column rank when ``lam == 0``.
+    B : ndarray, shape (m,) or (m, k)
+        One or several right-hand sides (columns).
+    lam : float
+        Regularization parameter, ``>= 0``.
+
+    Returns
+    -------
+    X : ndarray, shape (n,) or (n, k)
+        Same number of dimensions as ``B``.
+
+    Raises
+    ------
+    ValueError
+        If ``A`` is not 2-D, ``B`` does not have ``m`` rows, or ``lam < 0``.
+    """
+    raise NotImplementedError("least_squares.lstsq_normal: not implemented yet")
+
+
+def lstsq_svd(
+    A: np.ndarray, B: np.ndarray, lam: float = 0.0, rank: int | None = None
+) -> np.ndarray:
+    """(Truncated, filtered) least squares through the SVD ``A = U diag(s) V^T``.
+
+    ``X = V diag(phi) U^T B`` with filter factors ``phi_i = s_i / (s_i^2 + lam)`` for the
+    leading ``rank`` singular values and ``phi_i = 0`` for the others; with ``lam == 0``,
+    singular values ``s_i <= max(m, n) eps s_1`` count as zero (``phi_i = 0``), which gives
+    the minimum-norm solution for a rank-deficient ``A``.
+
+    Parameters
+    ----------
+    A : ndarray, shape (m, n)
+    B : ndarray, shape (m,) or (m, k)
+    lam : float
+        Regularization parameter, ``>= 0``.
+    rank : int, optional
+        Number of singular triplets kept (truncated SVD), ``>= 1``; capped at ``min(m, n)``.
+
+    Returns
+    -------
+    X : ndarray, shape (n,) or (n, k)
+
+    Raises
+    ------
+    ValueError
+        For bad shapes, ``lam < 0`` or ``rank < 1``.
+    """
+    raise NotImplementedError("least_squares.lstsq_svd: not implemented yet")
+
+
+def gen_tikhonov(A: np.ndarray, B: np.ndarray, lam: float, G) -> np.ndarray:
+    """Generalized Tikhonov regularization without squaring the condition number.
+
+    ``X`` minimizes ``1/2||A X - B||_F^2 + lam/2||G X||_F^2``, i.e. solves
+    ``(A^T A + lam G^T G) X = A^T B``; computed as the least-squares solution of the stacked
+    system ``[A; sqrt(lam) G] X = [B; 0]`` by a QR factorization.
+
+    Parameters
+    ----------
+    A : ndarray, shape (m, n)
+    B : ndarray, shape (m,) or (m, k)
+    lam : float
+        Regularization parameter, ``> 0``.
+    G : ndarray or scipy.sparse, shape (p, n)
+        Regularization operator; the null spaces of ``A`` and ``G`` meet only in 0.
+
+    Returns
+    -------
+    X : ndarray, shape (n,) or (n, k)
+
+    Raises
+    ------
+    ValueError
+        For bad shapes or ``lam <= 0``.
+    """
+    raise NotImplementedError("least_squares.gen_tikhonov: not implemented yet")
+
+
+def steepest_descent_lsq(
+    A, b: np.ndarray, x0: np.ndarray | None = None, maxiter: int = 100, tol: float = 1e-10
+) -> tuple[np.ndarray, dict]:
+    """Steepest descent with exact line search for ``min 1/2||A x - b||^2``.
+
+    ``x_{k+1} = x_k + alpha_k A^T r_k``, ``r_k = b - A x_k``,
+    ``alpha_k = ||A^T r_k||^2 / ||A A^T r_k||^2``.
+
+    Parameters
+    ----------
+    A : ndarray or scipy.sparse, shape (m, n)
+    b : ndarray, shape (m,)
+    x0 : ndarray, shape (n,), optional
+        Starting point (default 0).
+    maxiter : int
+        Maximum number of iterations.
+    tol : float
+        Stops as soon as ``||A^T (b - A x_k)|| <= tol ||A^T b||``.
+
+    Returns
+    -------
+    x : ndarray, shape (n,)
+    hist : dict
+        ``hist["resnorm"][k] = ||b - A x_k||``, index 0 being ``x0``; also
+        ``hist["normal_resnorm"][k] = ||A^T (b - A x_k)||``.
+    """
+    raise NotImplementedError("least_squares.steepest_descent_lsq: not implemented yet")
+
+
+def cgls(
+    A,
+    b: np.ndarray,
+    lam: float = 0.0,
+    x0: np.ndarray | None = None,
+    maxiter: int | None = None,
+    tol: float = 1e-10,
+) -> tuple[np.ndarray, dict]:
+    """Conjugate gradients for least squares (CGLS), optionally damped.
+
+    Solves ``min 1/2||A x - b||^2 + lam/2||x||^2``, i.e. ``(A^T A + lam I) x = A^T b``, using
+    only products with ``A`` and ``A^T``.
+
+    Parameters
+    ----------
+    A : ndarray, scipy.sparse or scipy.sparse.linalg.LinearOperator, shape (m, n)
+    b : ndarray, shape (m,)
+    lam : float
+        Damping parameter, ``>= 0``.
+    x0 : ndarray, shape (n,), optional
+        Starting point (default 0).
+    maxiter : int, optional
+        Maximum number of iterations (default ``n``).
+    tol : float
+        Stops as soon as ``||A^T (b - A x_k) - lam x_k|| <= tol ||A^T b||``.
+
+    Returns
+    -------
+    x : ndarray, shape (n,)
+    hist : dict
+        One entry per iterate, index 0 being ``x0``: ``"resnorm"`` ``||b - A x_k||``,
+        ``"xnorm"`` ``||x_k||``, ``"normal_resnorm"`` ``||A^T (b - A x_k) - lam x_k||``.
+    """
+    raise NotImplementedError("least_squares.cgls: not implemented yet")
+
+
+def fit_linear_model(
+    Y: np.ndarray, C: np.ndarray, lam: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fit a linear model with an unregularized bias by least squares.
+
+    ``(W, b)`` minimizes ``1/2||W Y + b 1^T - C||_F^2 + lam/2||W||_F^2``; with centred data
+    ``Yc = Y - ybar 1^T``, ``Cc = C - cbar 1^T``: ``W^T = argmin 1/2||Yc^T W^T - Cc^T||^2 +
+    lam/2||W^T||^2`` (minimum norm when not unique) and ``b = cbar - W ybar``.
+
+    Parameters
+    ----------
+    Y : ndarray, shape (n_f, n)
+        Features, one example per column.
+    C : ndarray, shape (n_c, n)
+        Targets, one example per column.
+    lam : float
+        Regularization parameter for ``W``, ``>= 0``.
+
+    Returns
+    -------
+    W : ndarray, shape (n_c, n_f)
+    b : ndarray, shape (n_c,)
+    """
+    raise NotImplementedError("least_squares.fit_linear_model: not implemented yet")
+
+
+def select_lambda(
+    Y_train: np.ndarray,
+    C_train: np.ndarray,
+    Y_val: np.ndarray,
+    C_val: np.ndarray,
+    lambdas,
+) -> tuple[float, np.ndarray]:
+    """Choose the regularization parameter by validation.
+
+    For each ``lam``: ``(W, b) = fit_linear_model(Y_train, C_train, lam)`` and
+    ``errors[i] = ||W Y_val + b 1^T - C_val||_F / ||C_val||_F``.
+
+    Parameters
+    ----------
+    Y_train : ndarray, shape (n_f, n_train)
+    C_train : ndarray, shape (n_c, n_train)
+    Y_val : ndarray, shape (n_f, n_val)
+    C_val : ndarray, shape (n_c, n_val)
+    lambdas : sequence of float, length L
+        Candidate values, each ``>= 0``.
+
+    Returns
+    -------
+    best : float
+        The ``lam`` with the smallest validation error (the first one on ties).
+    errors : ndarray, shape (L,)
+        Relative validation misfits.
+    """
+    raise NotImplementedError("least_squares.select_lambda: not implemented yet")
