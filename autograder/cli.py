@@ -31,21 +31,37 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     """Grade submissions in sandboxed workers into ``--out``."""
+    from autograder import sandbox
+
+    sandbox.prestart()  # the fork server imports numpy/scipy meanwhile
+    import warnings
+
     from autograder import grader
     from autograder.sandbox import Limits, Spec
+
+    warnings.filterwarnings("ignore", category=RuntimeWarning)  # from tests on wrong answers
 
     inprocess.ensure_reference_on_path()
     spec = Spec.from_registry(args.module)
     limits = Limits(timeout=args.timeout)
+    if args.memory_mb:
+        limits.memory = int(args.memory_mb) << 20
     if args.submission_timeout:
         limits.submission_timeout = args.submission_timeout
     try:
-        records = grader.grade_batch(spec, args.submissions, pathlib.Path(args.out),
-                                     workers=args.workers, limits=limits,
-                                     progress=not args.quiet)
+        records = grader.grade_batch(
+            spec,
+            args.submissions,
+            pathlib.Path(args.out),
+            workers=args.workers,
+            limits=limits,
+            progress=not args.quiet,
+        )
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    finally:
+        sandbox.discard_prestarted()
     statuses: dict[str, int] = {}
     for rec in records:
         s = rec["extra_data"]["status"]
@@ -80,14 +96,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("grade", help="grade untrusted submissions in sandboxed workers")
     p.add_argument("module", choices=list(modules.MODULES))
-    p.add_argument("submissions", nargs="+", metavar="SUBMISSION",
-                   help="a folder holding numdl/<module>.py, a .zip of one, or a <module>.py")
+    p.add_argument(
+        "submissions",
+        nargs="+",
+        metavar="SUBMISSION",
+        help="a folder holding numdl/<module>.py, a .zip of one, or a <module>.py",
+    )
     p.add_argument("--out", required=True, help="output folder (results/, gradebook.csv)")
     p.add_argument("--workers", type=int, default=1, help="submissions graded in parallel")
-    p.add_argument("--timeout", type=float, default=10.0,
-                   help="wall-clock seconds per call of a student function (default 10)")
-    p.add_argument("--submission-timeout", type=float, default=None,
-                   help="wall-clock seconds per submission (default 600)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        help="wall-clock seconds per call of a student function (default 10)",
+    )
+    p.add_argument(
+        "--submission-timeout",
+        type=float,
+        default=None,
+        help="wall-clock seconds per submission (default 600)",
+    )
+    p.add_argument(
+        "--memory-mb",
+        type=int,
+        default=None,
+        help="address-space limit of a worker in MiB (default 3072)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_grade)
     p = sub.add_parser("report", help="summarize a grading folder: table, histogram, feedback")

@@ -1,0 +1,276 @@
+"""The hardened grader: grade submissions in sandboxed workers, write results as they come.
+
+``grade_submission`` grades one submission in a :class:`~autograder.session.Session` (the
+tests run here, the student's functions in the worker); ``grade_batch`` grades many, in
+parallel threads that each drive their own worker, resumes what an earlier run already
+graded, and keeps ``gradebook.csv`` current after every submission.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import pathlib
+import queue
+import sys
+import threading
+import time
+from collections.abc import Sequence
+
+from autograder import results, submissions, testfiles
+from autograder.sandbox import Environment, Incident, Limits, Spec, UidSlot, is_root
+from autograder.session import Session
+from autograder.testfiles import CaseResult, QuestionResult
+
+#: Precedence of statuses when several incidents happen in one submission.
+STATUS_ORDER = ("invalid", "error", "timeout", "crash", "ok")
+
+
+def question_outline(path: pathlib.Path) -> QuestionResult:
+    """The question of a test file with its cases and points, nothing run yet."""
+    tf = testfiles.load(path)
+    q = QuestionResult(tf.name, float(sum(tc.points for tc in tf.test_cases)))
+    q.cases = [
+        CaseResult(tc.name, float(tc.points), bool(tc.hidden), False, "") for tc in tf.test_cases
+    ]
+    return q
+
+
+def zero(outline: QuestionResult, note: str) -> QuestionResult:
+    """The question scored zero with ``note`` as the explanation for every case."""
+    cases = [CaseResult(c.name, c.points, c.hidden, False, note) for c in outline.cases]
+    return QuestionResult(outline.name, outline.possible, cases, note, forced_zero=True)
+
+
+def _worst(a: str, b: str) -> str:
+    return min(a, b, key=STATUS_ORDER.index)
+
+
+def grade_submission(
+    spec: Spec,
+    sub: submissions.Submission,
+    *,
+    env: Environment,
+    uid: int | None,
+    outlines: list[QuestionResult] | None = None,
+) -> dict:
+    """Grade one resolved submission in a sandboxed session.
+
+    Parameters
+    ----------
+    spec : Spec
+        The module: test files, reference package, API names.
+    sub : submissions.Submission
+        The resolved submission (``sub.error`` set means invalid: every question scores 0).
+    env : Environment
+        Limits, staging folder and fork server shared by the run.
+    uid : int or None
+        The unprivileged uid of this worker slot (``None`` when not root).
+    outlines : list of QuestionResult, optional
+        The questions with their cases (loaded once per batch).
+
+    Returns
+    -------
+    dict
+        The results record (Gradescope ``results.json`` schema, see
+        :func:`autograder.results.record`); never raises for anything the student did.
+    """
+    t0 = time.monotonic()
+    outlines = outlines or [question_outline(p) for p in spec.tests]
+    mod = spec.module
+    if sub.error or sub.source is None:
+        msg = f"The submission is invalid: {sub.error}"
+        qs = [zero(o, msg) for o in outlines]
+        return results.record(
+            module=mod,
+            name=sub.name,
+            sha256=sub.sha256,
+            status="invalid",
+            questions=qs,
+            message=msg,
+            seconds=time.monotonic() - t0,
+        )
+    status, message = "ok", ""
+    qs: list[QuestionResult] = []
+    session = Session(spec, sub.source, env, uid)
+    broken = ""  # set when the module cannot be (re)imported: the rest scores zero
+    try:
+        for path, outline in zip(spec.tests, outlines):
+            if broken:
+                qs.append(zero(outline, broken))
+                continue
+            try:
+                if not session.alive:
+                    error = session.start()
+                    if error is not None:
+                        status = _worst(status, "error")
+                        broken = message = (
+                            f"Your numdl/{mod}.py could not be imported: "
+                            f"{error.get('type', 'Exception')}: {error.get('message', '')}"
+                        )
+                        qs.append(zero(outline, broken))
+                        continue
+                qs.append(testfiles.run_file(path, session.namespace))
+            except Incident as e:
+                status = _worst(status, e.kind)
+                note = f"{outline.name} scores 0: {e.message}."
+                message = message or note
+                qs.append(zero(outline, note))
+                if "import numdl" in e.message:
+                    broken = note
+    finally:
+        session.close()
+    output = "\n".join(session.outputs)
+    return results.record(
+        module=mod,
+        name=sub.name,
+        sha256=sub.sha256,
+        status=status,
+        questions=qs,
+        message=message,
+        output=output,
+        sandbox=session.sandbox,
+        seconds=time.monotonic() - t0,
+    )
+
+
+def default_hide(
+    spec: Spec, out: pathlib.Path, paths: Sequence[pathlib.Path]
+) -> list[pathlib.Path]:
+    """Folders the worker must not see: the grader's tree, tests, output and submissions."""
+    tests = {p.parent for p in spec.tests}
+    hide = [*spec.secret, spec.package, *tests, out, pathlib.Path("/root")]
+    for p in paths:
+        hide += [p, p.parent]
+    return hide
+
+
+def grade_batch(
+    spec: Spec,
+    paths: Sequence[str | pathlib.Path],
+    out: pathlib.Path,
+    *,
+    workers: int = 1,
+    limits: Limits | None = None,
+    progress: bool = True,
+) -> list[dict]:
+    """Grade many submissions into ``out``, resuming what an earlier run already graded.
+
+    Parameters
+    ----------
+    spec : Spec
+        The module to grade.
+    paths : sequence of path
+        Submissions: folders holding ``numdl/<module>.py``, ``.zip`` files or ``.py`` files.
+    out : pathlib.Path
+        Output folder: ``results/<name>.json`` and ``gradebook.csv`` (written atomically
+        after every submission).
+    workers : int
+        Submissions graded in parallel (one thread and one worker process each).
+    limits : Limits, optional
+        Resource and time limits (defaults: :class:`Limits`).
+    progress : bool
+        Show a progress bar on stderr.
+
+    Returns
+    -------
+    list of dict
+        The records of all submissions, in name order. Submissions whose
+        ``results/<name>.json`` already holds the same sha256 are not graded again.
+
+    Raises
+    ------
+    ValueError
+        If two submissions have the same name.
+    """
+    limits = limits or Limits()
+    out = pathlib.Path(out)
+    subs = [submissions.resolve(p, spec.module) for p in paths]
+    names = [s.name for s in subs]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ValueError(f"several submissions are named {', '.join(dupes)}")
+    (out / "results").mkdir(parents=True, exist_ok=True)
+    outlines = [question_outline(p) for p in spec.tests]
+    qnames = [o.name for o in outlines]
+    done: dict[str, dict] = {}
+    todo = []
+    for s in subs:
+        rec = results.load_record(out, s.name)
+        if (
+            rec
+            and rec["extra_data"].get("sha256") == s.sha256
+            and rec["extra_data"].get("module") == spec.module
+        ):
+            done[s.name] = rec
+        else:
+            todo.append(s)
+    lock = threading.Lock()
+    results.write_gradebook(out, list(done.values()), qnames)
+    if not todo:
+        return [done[n] for n in sorted(done)]
+    env = Environment(limits, default_hide(spec, out, [s.path for s in subs]))
+    workers = max(1, min(workers, len(todo)))
+    slots: queue.Queue = queue.Queue()
+    held = []
+    try:
+        for _ in range(workers):
+            slot = UidSlot() if is_root() else None
+            held.append(slot)
+            slots.put(slot)
+
+        def task(sub: submissions.Submission) -> dict:
+            slot = slots.get()
+            try:
+                return grade_submission(
+                    spec, sub, env=env, uid=slot.uid if slot else None, outlines=outlines
+                )
+            except Exception as e:  # noqa: BLE001 - a grader bug must still give a row
+                msg = f"Internal grader error ({type(e).__name__}: {e}); please tell the staff."
+                return results.record(
+                    module=spec.module,
+                    name=sub.name,
+                    sha256=sub.sha256,
+                    status="error",
+                    message=msg,
+                    questions=[zero(o, msg) for o in outlines],
+                )
+            finally:
+                slots.put(slot)
+
+        bar = _progress(len(subs), len(done), progress)
+        with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+            futures = {pool.submit(task, s): s for s in todo}
+            for fut in concurrent.futures.as_completed(futures):
+                rec = fut.result()
+                with lock:
+                    results.write_record(out, rec)
+                    done[rec["extra_data"]["submission"]] = rec
+                    results.write_gradebook(out, list(done.values()), qnames)
+                bar.update(1)
+        bar.close()
+    finally:
+        for slot in held:
+            if slot is not None:
+                slot.release()
+        env.close()
+    return [done[n] for n in sorted(done)]
+
+
+def _progress(total: int, initial: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        initial=initial,
+        desc="grading",
+        unit="submission",
+        file=sys.stderr,
+        disable=not enabled,
+        dynamic_ncols=True,
+    )
+
+
+def summary_line(rec: dict) -> str:
+    x = rec["extra_data"]
+    return json.dumps({"submission": x["submission"], "status": x["status"], "score": rec["score"]})

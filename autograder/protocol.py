@@ -1,0 +1,282 @@
+"""The wire format between the grader and its sandboxed worker: frames of JSON plus raw bytes.
+
+A frame is ``struct("!II")`` (JSON length, number of buffers), one ``"!Q"`` length per
+buffer, the UTF-8 JSON header and the buffers. Nothing in a frame can execute code: the
+JSON holds plain values and tagged objects (``{"$": "nd", ...}`` for an array whose bytes
+are buffer ``b``), and decoding builds only plain Python and numpy objects.
+
+Value tags (``"$"``): ``list``, ``tuple``, ``dict`` (str keys), ``c`` (complex), ``nd``
+(ndarray), ``rng`` (``numpy.random.Generator`` state), ``sparse`` (scipy.sparse, by its
+arrays), ``act`` (a ``numdl.activations`` function, by name), ``fn`` (a callable of the
+grader: calls come back as callbacks), ``linop`` (a ``LinearOperator`` of the grader),
+``sfn`` (a student function, by name) and ``opaque`` (a value living in the worker).
+Both sides share this module; each side decides which tags it accepts.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import struct
+import time
+from typing import Any
+
+import numpy as np
+
+HEAD = struct.Struct("!II")
+LEN = struct.Struct("!Q")
+MAX_JSON = 64 << 20
+MAX_BUFFERS = 100_000
+MAX_FRAME = 1 << 29  # 512 MiB: far above any array of the course
+MAX_DEPTH = 64
+
+#: dtypes that may cross, by ``dtype.str[1:]`` (always sent little-endian / native).
+DTYPES = frozenset(
+    ["b1", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f2", "f4", "f8", "c8", "c16"]
+)
+#: bit generators that may cross as a ``numpy.random.Generator``.
+BIT_GENERATORS = frozenset(["PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64"])
+#: scipy.sparse formats sent by their own arrays; the others go through COO.
+SPARSE_FORMATS = frozenset(["csr", "csc", "coo", "bsr", "dia", "lil", "dok"])
+
+
+class ProtocolError(Exception):
+    """A malformed frame or value (from a misbehaving or malicious worker)."""
+
+
+class Timeout(Exception):
+    """No complete frame arrived before the deadline."""
+
+
+class Closed(Exception):
+    """The other end closed the pipe (the worker died)."""
+
+
+# ---------------------------------------------------------------------------- framing
+
+
+def pack(header: dict, buffers: list[bytes | memoryview]) -> list[bytes | memoryview]:
+    """The pieces of one frame, ready to be written in order."""
+    import json
+
+    text = json.dumps(header, separators=(",", ":")).encode()
+    pieces: list[bytes | memoryview] = [HEAD.pack(len(text), len(buffers))]
+    pieces += [LEN.pack(memoryview(b).nbytes) for b in buffers]
+    pieces.append(text)
+    pieces += [memoryview(b).cast("B") for b in buffers]
+    return pieces
+
+
+def write_all(fd: int, pieces: list[bytes | memoryview], deadline: float | None = None) -> None:
+    """Write every piece to ``fd`` (non-blocking fds honour ``deadline``; ``Closed`` on EPIPE)."""
+    for piece in pieces:
+        view = memoryview(piece).cast("B")
+        while view.nbytes:
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise Timeout()
+                _, ready, _ = select.select([], [fd], [], left)
+                if not ready:
+                    raise Timeout()
+            try:
+                n = os.write(fd, view[: 1 << 20])
+            except BlockingIOError:
+                continue
+            except (BrokenPipeError, OSError) as e:
+                raise Closed(str(e)) from None
+            view = view[n:]
+
+
+def read_exact(fd: int, n: int, deadline: float | None = None) -> bytearray:
+    """Read exactly ``n`` bytes (``Timeout`` past ``deadline``, ``Closed`` at end of file)."""
+    out = bytearray(n)
+    view = memoryview(out)
+    got = 0
+    while got < n:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Timeout()
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                raise Timeout()
+        try:
+            k = os.readv(fd, [view[got : got + (8 << 20)]])
+        except BlockingIOError:
+            continue
+        except OSError as e:
+            raise Closed(str(e)) from None
+        if k == 0:
+            raise Closed("end of file")
+        got += k
+    return out
+
+
+def send(fd: int, header: dict, buffers: list | None = None, deadline: float | None = None) -> None:
+    write_all(fd, pack(header, buffers or []), deadline)
+
+
+def recv(fd: int, deadline: float | None = None) -> tuple[dict, list[bytearray]]:
+    """Read one frame; sizes are checked before anything is allocated."""
+    import json
+
+    nj, nb = HEAD.unpack(read_exact(fd, HEAD.size, deadline))
+    if nj > MAX_JSON or nb > MAX_BUFFERS:
+        raise ProtocolError(f"frame too large ({nj} bytes of JSON, {nb} buffers)")
+    lens = [LEN.unpack(read_exact(fd, LEN.size, deadline))[0] for _ in range(nb)]
+    if sum(lens) + nj > MAX_FRAME:
+        raise ProtocolError(f"frame too large ({sum(lens) + nj} bytes)")
+    text = read_exact(fd, nj, deadline)
+    try:
+        header = json.loads(text)
+    except (ValueError, RecursionError) as e:
+        raise ProtocolError(f"bad JSON header: {e}") from None
+    if not isinstance(header, dict):
+        raise ProtocolError("the header is not an object")
+    return header, [read_exact(fd, n, deadline) for n in lens]
+
+
+# ---------------------------------------------------------------------------- plain values
+
+
+def encode_array(a: np.ndarray, buffers: list) -> dict:
+    """``{"$": "nd", ...}`` for a numeric array; ``TypeError`` for object/str/record dtypes."""
+    code = a.dtype.str[1:]
+    if a.dtype.kind not in "biufc" or code not in DTYPES:
+        raise TypeError(f"arrays of dtype {a.dtype} cannot be passed (numbers only)")
+    order = "F" if (a.flags.f_contiguous and not a.flags.c_contiguous) else "C"
+    data = np.asarray(a, dtype=a.dtype.newbyteorder("=")).tobytes(order=order)
+    buffers.append(data)
+    return {"$": "nd", "d": code, "s": [int(s) for s in a.shape], "o": order, "b": len(buffers) - 1}
+
+
+def decode_array(obj: dict, buffers: list) -> np.ndarray:
+    """A fresh, writeable, plain ``ndarray`` built from an ``nd`` object (checked strictly)."""
+    code, shape, order, b = obj.get("d"), obj.get("s"), obj.get("o", "C"), obj.get("b")
+    if code not in DTYPES or order not in ("C", "F"):
+        raise ProtocolError(f"bad array dtype {code!r}")
+    if (
+        not isinstance(shape, list)
+        or len(shape) > 32
+        or not all(type(s) is int and 0 <= s for s in shape)
+    ):
+        raise ProtocolError("bad array shape")
+    if type(b) is not int or not 0 <= b < len(buffers):
+        raise ProtocolError("bad array buffer index")
+    dtype = np.dtype(code)
+    count = 1
+    for s in shape:
+        count *= s
+    if count * dtype.itemsize != len(buffers[b]):
+        raise ProtocolError("array size does not match its buffer")
+    flat = np.frombuffer(buffers[b], dtype=dtype, count=count)
+    return np.array(flat.reshape(shape, order=order), order=order, copy=True)
+
+
+def plain_scalar(x: Any) -> Any:
+    """numpy scalars to Python scalars (other values unchanged)."""
+    if isinstance(x, np.generic):
+        if isinstance(x, np.bool_):
+            return bool(x)
+        if isinstance(x, np.integer):
+            return int(x)
+        if isinstance(x, np.floating):
+            return float(x)
+        if isinstance(x, np.complexfloating):
+            return complex(x)
+    return x
+
+
+def encode_rng(gen: np.random.Generator) -> dict:
+    state = gen.bit_generator.state
+    return {"$": "rng", "state": state}
+
+
+def decode_rng(obj: dict) -> np.random.Generator:
+    state = obj.get("state")
+    if not isinstance(state, dict) or state.get("bit_generator") not in BIT_GENERATORS:
+        raise ProtocolError("bad generator state")
+    bitgen = getattr(np.random, state["bit_generator"])()
+    try:
+        bitgen.state = state
+    except Exception as e:  # noqa: BLE001 - a forged state is a protocol error
+        raise ProtocolError(f"bad generator state: {e}") from None
+    return np.random.Generator(bitgen)
+
+
+def encode_sparse(m: Any, buffers: list) -> dict:
+    """A scipy.sparse matrix or array by its component arrays (format and flavour kept)."""
+    import scipy.sparse as sp
+
+    fmt = m.format
+    flavour = "array" if isinstance(m, sp.sparray) else "matrix"
+    out: dict = {"$": "sparse", "fmt": fmt, "flavour": flavour, "shape": [int(s) for s in m.shape]}
+    if fmt in ("csr", "csc"):
+        parts = {"data": m.data, "indices": m.indices, "indptr": m.indptr}
+    elif fmt == "bsr":
+        parts = {"data": m.data, "indices": m.indices, "indptr": m.indptr}
+        out["blocksize"] = [int(s) for s in m.blocksize]
+    elif fmt == "dia":
+        parts = {"data": m.data, "offsets": m.offsets}
+    else:
+        c = m.tocoo()
+        parts = {
+            "data": c.data,
+            "row": c.row if hasattr(c, "row") else c.coords[0],
+            "col": c.col if hasattr(c, "col") else c.coords[1],
+        }
+    out["parts"] = {k: encode_array(np.asarray(v), buffers) for k, v in parts.items()}
+    return out
+
+
+def decode_sparse(obj: dict, buffers: list) -> Any:
+    import scipy.sparse as sp
+
+    fmt, flavour, shape = obj.get("fmt"), obj.get("flavour"), obj.get("shape")
+    parts = obj.get("parts")
+    if (
+        fmt not in SPARSE_FORMATS
+        or flavour not in ("array", "matrix")
+        or not isinstance(parts, dict)
+    ):
+        raise ProtocolError("bad sparse matrix")
+    if not (
+        isinstance(shape, list)
+        and len(shape) == 2
+        and all(type(s) is int and s >= 0 for s in shape)
+    ):
+        raise ProtocolError("bad sparse shape")
+    p = {k: decode_array(v, buffers) for k, v in parts.items() if isinstance(v, dict)}
+    shape = tuple(shape)
+    kind = "array" if flavour == "array" else "matrix"
+    try:
+        if fmt in ("csr", "csc", "bsr"):
+            cls = getattr(sp, f"{fmt}_{kind}")
+            kw = {"blocksize": tuple(obj["blocksize"])} if fmt == "bsr" else {}
+            return cls((p["data"], p["indices"], p["indptr"]), shape=shape, **kw)
+        if fmt == "dia":
+            return getattr(sp, f"dia_{kind}")((p["data"], p["offsets"]), shape=shape)
+        coo = getattr(sp, f"coo_{kind}")((p["data"], (p["row"], p["col"])), shape=shape)
+        return coo.asformat(fmt)
+    except Exception as e:  # noqa: BLE001 - inconsistent parts
+        raise ProtocolError(f"bad sparse matrix: {type(e).__name__}: {e}") from None
+
+
+def is_sparse(x: Any) -> bool:
+    mod = type(x).__module__ or ""
+    if not mod.startswith("scipy.sparse"):
+        return False
+    import scipy.sparse as sp
+
+    return sp.issparse(x)
+
+
+def exception_info(e: BaseException) -> dict:
+    """What crosses for an exception: its class name, builtin bases and message (capped)."""
+    try:
+        message = str(e)
+    except Exception:  # noqa: BLE001 - a broken __str__
+        message = "<the exception message could not be shown>"
+    bases = [c.__name__ for c in type(e).__mro__ if c.__module__ == "builtins"]
+    return {"type": type(e).__name__[:200], "bases": bases[:20], "message": message[:4000]}

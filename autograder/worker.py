@@ -1,0 +1,528 @@
+"""The sandboxed worker: imports one student module and serves calls of its functions.
+
+Started by :mod:`autograder.sandbox` as ``python -I -B -c BOOT CONFIG``. In order, it
+
+1. imports numpy, scipy and the provided ``numdl`` modules (and the reference of the
+   module's prerequisites) from the staged folder, while it still may read them;
+2. when root: leaves the network namespace (only a down loopback remains) and, in a mount
+   namespace of its own, hides the grader's folders (repository, tests, output, submissions)
+   under empty tmpfs mounts, keeping the interpreter visible;
+3. sets resource limits (CPU, address space, processes, file size, no core files);
+4. when root: drops to an unprivileged uid/gid without supplementary groups;
+5. only then imports the student's ``numdl/<module>.py`` and serves calls over the pipe
+   (:mod:`autograder.protocol`), until the grader kills it.
+
+Student code runs only here. Values it returns are sent as plain data; anything else stays
+here as an opaque handle.
+"""
+
+from __future__ import annotations
+
+import builtins
+import ctypes
+import importlib
+import inspect
+import itertools
+import os
+import resource
+import signal
+import sys
+from typing import Any
+
+PRELOAD = (
+    "numpy numpy.linalg numpy.fft numpy.random numpy.testing numpy.polynomial "
+    "scipy scipy.linalg scipy.sparse scipy.sparse.linalg scipy.special scipy.optimize "
+    "scipy.signal scipy.ndimage scipy.fft scipy.integrate scipy.spatial "
+    "math cmath functools itertools collections collections.abc copy dataclasses enum "
+    "heapq bisect operator random statistics time typing warnings numbers re string "
+    "contextlib types abc json io textwrap"
+).split()
+
+CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWUSER = 0x00020000, 0x40000000, 0x10000000
+MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
+
+
+def _libc() -> Any:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mount.argtypes = [
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+        ctypes.c_ulong,
+        ctypes.c_char_p,
+    ]
+    return libc
+
+
+def _check(rc: int, what: str) -> None:
+    if rc != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def isolate_network(libc: Any) -> str:
+    """Unshare the network namespace (root only); the new one has just a down loopback."""
+    try:
+        _check(libc.unshare(CLONE_NEWNET), "unshare(CLONE_NEWNET)")
+        return "isolated (empty network namespace)"
+    except OSError as e:
+        return f"not isolated ({e})"
+
+
+def hide_paths(libc: Any, hide: list[list]) -> list[str]:
+    """In a new mount namespace, cover each ``[path, keeps]`` with an empty tmpfs.
+
+    Directories listed in ``keeps`` (inside ``path``) are bound back at their place (through a
+    file descriptor opened before the cover), so the interpreter, its libraries and the staged
+    folder stay reachable. A file is covered by ``/dev/null``.
+    """
+    _check(libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
+    _check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
+    done = []
+    for path, keeps in hide:
+        saved: list[tuple[str, int]] = []
+        try:
+            if os.path.isdir(path):
+                for keep in keeps:
+                    if os.path.isdir(keep):
+                        saved.append((keep, os.open(keep, os.O_PATH | os.O_DIRECTORY)))
+                _check(
+                    libc.mount(b"tmpfs", path.encode(), b"tmpfs", 0, b"mode=0755,size=64k"),
+                    f"tmpfs on {path}",
+                )
+                for keep, fd in saved:
+                    os.makedirs(keep, exist_ok=True)
+                    _check(
+                        libc.mount(
+                            f"/proc/self/fd/{fd}".encode(),
+                            keep.encode(),
+                            None,
+                            MS_BIND | MS_REC,
+                            None,
+                        ),
+                        f"bind {keep}",
+                    )
+            elif os.path.exists(path):
+                _check(
+                    libc.mount(b"/dev/null", path.encode(), None, MS_BIND, None), f"cover {path}"
+                )
+            else:
+                continue
+            done.append(path)
+        except OSError as e:
+            done.append(f"{path} NOT hidden ({e})")
+        finally:
+            for _, fd in saved:
+                os.close(fd)
+    return done
+
+
+def _enter_user_namespace(libc: Any, flags: int) -> None:
+    """``unshare(CLONE_NEWUSER | flags)`` mapping our own uid and gid onto themselves."""
+    uid, gid = os.getuid(), os.getgid()
+    _check(libc.unshare(CLONE_NEWUSER | flags), "unshare(CLONE_NEWUSER)")
+    for name, text in (
+        ("setgroups", "deny"),
+        ("uid_map", f"{uid} {uid} 1"),
+        ("gid_map", f"{gid} {gid} 1"),
+    ):
+        with open(f"/proc/self/{name}", "w") as f:
+            f.write(text)
+
+
+def _drop_capabilities(libc: Any) -> None:
+    """Clear every capability (of the user namespace) and forbid gaining new privileges."""
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [
+            ("effective", ctypes.c_uint32),
+            ("permitted", ctypes.c_uint32),
+            ("inheritable", ctypes.c_uint32),
+        ]
+
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    _check(libc.capset(ctypes.byref(Header(0x20080522, 0)), (Data * 2)()), "capset")
+
+
+def isolate_without_root(libc: Any, hide: list[list], staged: str) -> tuple[str, list[str]]:
+    """Network and mount isolation through unprivileged user namespaces (best effort).
+
+    The covers are made in a first user namespace, then a second one is entered so that they
+    are locked (cannot be unmounted), and all capabilities are dropped.
+    """
+    try:
+        _enter_user_namespace(libc, CLONE_NEWNET)
+    except OSError as e:
+        return f"not isolated (not root; no user namespace: {e})", []
+    network = "isolated (user namespace)"
+    hide = [
+        [p, [*keeps, staged]] if (staged + "/").startswith(p.rstrip("/") + "/") else [p, keeps]
+        for p, keeps in hide
+    ]
+    try:
+        hidden = hide_paths(libc, hide)
+        _enter_user_namespace(libc, CLONE_NEWNS)
+        _drop_capabilities(libc)
+    except OSError as e:
+        return network, [f"NOT hidden ({e})"]
+    return network, hidden
+
+
+def set_limits(limits: dict) -> None:
+    """Apply ``{"cpu": s, "as": bytes, "nproc": n, "fsize": bytes, "nofile": n}``."""
+    table = {
+        "cpu": resource.RLIMIT_CPU,
+        "as": resource.RLIMIT_AS,
+        "nproc": resource.RLIMIT_NPROC,
+        "fsize": resource.RLIMIT_FSIZE,
+        "nofile": resource.RLIMIT_NOFILE,
+    }
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if "nproc" not in limits and os.geteuid() != 0:
+        # not root: the limit counts every task of our own uid, so allow a margin over those
+        limits = {**limits, "nproc": _tasks_of(os.getuid()) + 64}
+    for key, value in limits.items():
+        if key in table and value is not None:
+            hard = value + 5 if key == "cpu" else value
+            ceiling = resource.getrlimit(table[key])[1]
+            if ceiling != resource.RLIM_INFINITY:  # never above the limits we inherited
+                value, hard = min(value, ceiling), min(hard, ceiling)
+            resource.setrlimit(table[key], (value, hard))
+
+
+def _tasks_of(uid: int) -> int:
+    """Number of tasks (threads) of ``uid``, as ``RLIMIT_NPROC`` counts them."""
+    n = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                status = f.read()
+        except OSError:
+            continue
+        if int(status.split("Uid:")[1].split()[0]) == uid:
+            n += int(status.split("Threads:")[1].split()[0])
+    return n
+
+
+def drop_privileges(uid: int) -> None:
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    if os.getuid() != uid or os.geteuid() != uid:
+        raise OSError("could not drop privileges")
+
+
+class Server:
+    """Serves ``import`` and ``call`` requests; keeps opaque handles and decodes callbacks."""
+
+    def __init__(self, rfd: int, wfd: int, module: str) -> None:
+        self.rfd, self.wfd, self.module = rfd, wfd, module
+        self.mod: Any = None
+        self.handles: dict[int, Any] = {}
+        self.ids = itertools.count(1)
+        import numdl.activations as acts
+
+        self.acts = acts
+
+    # ------------------------------------------------------------------ encoding results
+    def encode(self, x: Any, bufs: list, depth: int = 0) -> Any:
+        import numpy as np
+
+        from autograder import protocol as P
+
+        if x is None or type(x) in (bool, str, int, float):
+            return x
+        if isinstance(x, np.generic) and x.dtype.kind in "biufc":
+            x = P.plain_scalar(x)
+            return x if not isinstance(x, complex) else {"$": "c", "v": [x.real, x.imag]}
+        if type(x) is complex:
+            return {"$": "c", "v": [x.real, x.imag]}
+        if depth < P.MAX_DEPTH:
+            if isinstance(x, np.ndarray) and x.dtype.kind in "biufc":
+                return P.encode_array(np.asarray(x).view(np.ndarray), bufs)
+            if type(x) in (list, tuple):
+                return {"$": type(x).__name__, "v": [self.encode(v, bufs, depth + 1) for v in x]}
+            if type(x) is dict and all(type(k) is str for k in x):
+                return {
+                    "$": "dict",
+                    "k": list(x),
+                    "v": [self.encode(v, bufs, depth + 1) for v in x.values()],
+                }
+            if P.is_sparse(x):
+                try:
+                    return P.encode_sparse(x, bufs)
+                except Exception:  # noqa: BLE001 - odd sparse objects stay here
+                    pass
+            if isinstance(x, np.random.Generator):
+                return P.encode_rng(x)
+            name = getattr(x, "__name__", None)
+            if (
+                isinstance(name, str)
+                and name in self.acts.__all__
+                and getattr(self.acts, name) is x
+            ):
+                return {"$": "act", "name": name}
+            mod = self.mod
+            if isinstance(name, str) and mod is not None and getattr(mod, name, None) is x:
+                return {"$": "sfn", "name": name}
+        h = next(self.ids)
+        self.handles[h] = x
+        return {"$": "opaque", "h": h, "type": type(x).__name__[:100]}
+
+    # ------------------------------------------------------------------ decoding arguments
+    def decode(self, obj: Any, bufs: list, rngs: dict) -> Any:
+        from autograder import protocol as P
+
+        if obj is None or type(obj) in (bool, int, float, str):
+            return obj
+        tag = obj.get("$")
+        if tag in ("list", "tuple"):
+            items = [self.decode(v, bufs, rngs) for v in obj["v"]]
+            return items if tag == "list" else tuple(items)
+        if tag == "dict":
+            return {k: self.decode(v, bufs, rngs) for k, v in zip(obj["k"], obj["v"])}
+        if tag == "c":
+            return complex(*obj["v"])
+        if tag == "nd":
+            a = P.decode_array(obj, bufs)
+            return a[()] if obj.get("scalar") and a.ndim == 0 else a
+        if tag == "rng":
+            gen = P.decode_rng(obj)
+            rngs[obj["i"]] = gen
+            return gen
+        if tag == "sparse":
+            return P.decode_sparse(obj, bufs)
+        if tag == "act":
+            return getattr(self.acts, obj["name"])
+        if tag == "sfn":
+            return self.student_function(obj["name"])
+        if tag == "opaque":
+            if obj["h"] not in self.handles:
+                raise P.ProtocolError("unknown handle")
+            return self.handles[obj["h"]]
+        if tag == "fn":
+            return self.callable_handle(obj["h"], obj.get("name", "function"))
+        if tag == "linop":
+            return self.linear_operator(obj)
+        raise P.ProtocolError(f"unknown tag {tag!r}")
+
+    def callable_handle(self, h: int, name: str) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return self.callback(h, "call", list(args), kwargs)
+
+        call.__name__ = call.__qualname__ = str(name)
+        return call
+
+    def linear_operator(self, obj: dict) -> Any:
+        import numpy as np
+        from scipy.sparse.linalg import LinearOperator
+
+        h = obj["h"]
+
+        class Remote(LinearOperator):
+            def _matvec(op, v):  # noqa: N805
+                return self.callback(h, "matvec", [v], {})
+
+            def _rmatvec(op, v):  # noqa: N805
+                return self.callback(h, "rmatvec", [v], {})
+
+            def _matmat(op, V):  # noqa: N805
+                return self.callback(h, "matmat", [V], {})
+
+            def _rmatmat(op, V):  # noqa: N805
+                return self.callback(h, "rmatmat", [V], {})
+
+        return Remote(np.dtype(obj.get("dtype", "f8")), tuple(obj["shape"]))
+
+    def callback(self, h: int, method: str, args: list, kwargs: dict) -> Any:
+        """Run a grader-side callable; serve nested calls while waiting for its result."""
+        from autograder import protocol as P
+
+        bufs: list = []
+        header = {
+            "op": "callback",
+            "h": h,
+            "method": method,
+            "args": self.encode(args, bufs),
+            "kwargs": self.encode(kwargs, bufs),
+        }
+        P.send(self.wfd, header, bufs)
+        while True:
+            msg, rbufs = P.recv(self.rfd)
+            op = msg.get("op")
+            if op == "cb_result":
+                return self.decode(msg["value"], rbufs, {})
+            if op == "cb_error":
+                raise rebuild_exception(msg["error"])
+            if op == "call":
+                self.serve_call(msg, rbufs)
+
+    def student_function(self, name: str) -> Any:
+        fn = getattr(self.mod, name, None) if self.mod is not None else None
+        if not callable(fn):
+            raise NameError(f"`{name}` is not defined in your numdl/{self.module}.py")
+        return fn
+
+    # ------------------------------------------------------------------ requests
+    def serve_import(self) -> None:
+        from autograder import protocol as P
+
+        try:
+            self.mod = importlib.import_module(f"numdl.{self.module}")
+            reply = {"op": "imported", "ok": True}
+        except BaseException as e:  # noqa: BLE001 - SystemExit at import is a student error
+            reply = {"op": "imported", "ok": False, "error": P.exception_info(e)}
+        flush_output()
+        P.send(self.wfd, reply)
+
+    def serve_call(self, msg: dict, bufs: list) -> None:
+        import numpy as np
+
+        from autograder import protocol as P
+
+        rngs: dict = {}
+        try:
+            fn = self.student_function(msg["name"])
+            args = self.decode(msg["args"], bufs, rngs)
+            kwargs = self.decode(msg["kwargs"], bufs, rngs)
+            before = [(p, a, a.copy()) for p, a in arrays_of(fn, args, kwargs)]
+            value = fn(*args, **kwargs)
+            modified = [
+                p
+                for p, a, a0 in before
+                if a.shape != a0.shape or not np.array_equal(a, a0, equal_nan=True)
+            ]
+            out: list = []
+            reply = {
+                "op": "result",
+                "value": self.encode(value, out),
+                "modified": modified[:50],
+                "rngs": [[i, g.bit_generator.state] for i, g in rngs.items()],
+            }
+        except BaseException as e:  # noqa: BLE001 - everything goes back to the grader
+            out = []
+            reply = {"op": "error", "error": P.exception_info(e)}
+        flush_output()
+        P.send(self.wfd, reply, out)
+
+    def loop(self) -> None:
+        from autograder import protocol as P
+
+        while True:
+            try:
+                msg, bufs = P.recv(self.rfd)
+            except P.Closed:
+                os._exit(0)
+            op = msg.get("op")
+            if op == "import":
+                self.serve_import()
+            elif op == "call":
+                self.serve_call(msg, bufs)
+            elif op == "bye":
+                os._exit(0)
+
+
+def arrays_of(fn: Any, args: tuple, kwargs: dict):
+    """``(description, array)`` for every ndarray among the arguments (named when possible)."""
+    import numpy as np
+
+    try:
+        bound = inspect.signature(fn).bind_partial(*args, **kwargs).arguments
+        named = list(bound.items())
+    except Exception:  # noqa: BLE001 - the call itself will report the problem
+        named = [(f"argument {i + 1}", a) for i, a in enumerate(args)] + list(kwargs.items())
+
+    def walk(path: str, obj: Any, depth: int = 0):
+        if isinstance(obj, np.ndarray):
+            yield path, obj
+        elif depth < 8 and isinstance(obj, list | tuple):
+            for i, o in enumerate(obj):
+                yield from walk(f"{path}[{i}]", o, depth + 1)
+        elif depth < 8 and isinstance(obj, dict):
+            for k, o in obj.items():
+                yield from walk(f"{path}[{k!r}]", o, depth + 1)
+
+    for name, value in named:
+        yield from walk(str(name), value)
+
+
+_BUILTIN_EXCEPTIONS = {
+    name: cls
+    for name, cls in vars(builtins).items()
+    if isinstance(cls, type) and issubclass(cls, Exception)
+}
+
+
+def rebuild_exception(info: dict) -> Exception:
+    """An exception from the grader side (a callback raised) as the nearest builtin class."""
+    for name in info.get("bases", []):
+        cls = _BUILTIN_EXCEPTIONS.get(name)
+        if cls is not None:
+            return cls(info.get("message", ""))
+    return RuntimeError(info.get("message", ""))
+
+
+def flush_output() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001, S110 - a closed stream is the student's problem
+            pass
+
+
+def preload() -> None:
+    """Import numpy, scipy and common standard modules (before any privilege drop)."""
+    sys.dont_write_bytecode = True
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001, S112 - missing optional modules
+            continue
+    from autograder import protocol  # noqa: F401 - needed after the privilege drop
+
+
+def run(cfg: dict) -> None:
+    """Set up the sandbox described by ``cfg`` in this (fresh) process and serve forever."""
+    import time
+
+    from autograder import protocol
+
+    t0 = time.perf_counter()
+    engine, staged = cfg["engine"], cfg["staged"]
+    sys.path.insert(0, staged)
+    for name in cfg["preimport"]:
+        importlib.import_module(f"numdl.{name}")
+    info: dict[str, Any] = {"uid": os.getuid()}
+    libc = _libc()
+    if os.geteuid() == 0:
+        info["network"] = isolate_network(libc)
+        try:
+            hide = [
+                [p, [*keeps, staged]]
+                if (staged + "/").startswith(p.rstrip("/") + "/")
+                else [p, keeps]
+                for p, keeps in cfg["hide"]
+            ]
+            info["hidden"] = hide_paths(libc, hide)
+        except OSError as e:
+            info["hidden"] = [f"no mount namespace ({e})"]
+    else:
+        info["network"], info["hidden"] = isolate_without_root(libc, cfg["hide"], staged)
+    info["setup_seconds"] = round(time.perf_counter() - t0, 3)
+    set_limits(cfg["limits"])
+    if cfg.get("uid") is not None and os.geteuid() == 0:
+        drop_privileges(cfg["uid"])
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    info["uid"] = os.getuid()
+    os.chdir(staged)
+    sys.path[:] = [p for p in sys.path if p and p != engine]
+    os.environ["HOME"] = os.environ["TMPDIR"] = staged
+    server = Server(cfg["rfd"], cfg["wfd"], cfg["module"])
+    protocol.send(cfg["wfd"], {"op": "ready", "sandbox": info})
+    server.loop()

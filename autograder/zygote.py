@@ -1,0 +1,167 @@
+"""A fork server for sandboxed workers: numpy and scipy are imported once per batch.
+
+The grader starts one zygote (``python -I -B -c BOOT``) holding one end of a
+``SOCK_SEQPACKET`` socket pair. Each request is one JSON message, some with file
+descriptors attached (``SCM_RIGHTS``):
+
+- ``spawn`` (with the worker's request pipe, reply pipe and output pipe): fork a worker that
+  runs :func:`autograder.worker.run` with the given configuration; answer its pid;
+- ``reap`` ``{"pid", "uid", "grace"}``: give the worker ``grace`` seconds to exit by itself,
+  then kill it, its process group and every process of its uid; answer how it ended.
+
+The zygote is a child subreaper, so escaped grandchildren (double forks) come back to it and
+are killed and reaped. It dies with the grader (``PR_SET_PDEATHSIG``), and so do its workers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import signal
+import socket
+import sys
+import time
+
+PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
+
+
+def describe(status: int) -> str:
+    """``"signal 9, SIGKILL"`` or ``"exit status 0"`` for a ``waitpid`` status."""
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = "unknown"
+        return f"signal {sig}, {name}"
+    return f"exit status {os.WEXITSTATUS(status)}"
+
+
+def kill_uid(uid: int) -> None:
+    """SIGKILL every process of ``uid`` (a child becomes ``uid`` and calls ``kill(-1)``)."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        try:
+            os.setgroups([])
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+            os.kill(-1, signal.SIGKILL)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
+class Zygote:
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.workers: set[int] = set()
+        self.ended: dict[int, int] = {}
+
+    def sweep(self) -> None:
+        """Reap every ended child; kill adopted orphans (they are never workers)."""
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            if pid in self.workers:
+                self.ended[pid] = status
+        for name in os.listdir("/proc"):
+            if not name.isdigit() or int(name) in self.workers:
+                continue
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == os.getpid():
+                with contextlib.suppress(OSError):
+                    os.kill(int(name), signal.SIGKILL)
+
+    def spawn(self, cfg: dict, fds: list[int]) -> int:
+        rfd, wfd, ofd = fds
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the worker
+            try:
+                os.setsid()
+                self.sock.close()
+                null = os.open(os.devnull, os.O_RDONLY)
+                os.dup2(null, 0)
+                os.dup2(ofd, 1)
+                os.dup2(ofd, 2)
+                for fd in (null, ofd):
+                    os.close(fd)
+                cfg["rfd"], cfg["wfd"] = rfd, wfd
+                os.environ["HOME"] = os.environ["TMPDIR"] = cfg["staged"]
+                from autograder import worker
+
+                worker.run(cfg)
+            except BaseException as e:  # noqa: BLE001 - report and die
+                with contextlib.suppress(Exception):
+                    os.write(2, f"sandbox setup failed: {type(e).__name__}: {e}\n".encode())
+            os._exit(70)
+        for fd in fds:
+            os.close(fd)
+        self.workers.add(pid)
+        return pid
+
+    def reap(self, pid: int, uid: int | None, grace: float) -> str:
+        if pid not in self.workers:
+            return "unknown"
+        end = time.monotonic() + grace
+        while pid not in self.ended and time.monotonic() < end:
+            self.sweep()
+            time.sleep(0.01)
+        if uid is not None and os.geteuid() == 0:
+            kill_uid(uid)
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        end = time.monotonic() + 10
+        while pid not in self.ended and time.monotonic() < end:
+            self.sweep()
+            time.sleep(0.005)
+        if uid is not None and os.geteuid() == 0:
+            kill_uid(uid)
+        self.sweep()
+        self.workers.discard(pid)
+        status = self.ended.pop(pid, None)
+        return describe(status) if status is not None else "it could not be reaped"
+
+    def serve(self) -> None:
+        while True:
+            try:
+                data, fds, _, _ = socket.recv_fds(self.sock, 1 << 20, 8)
+            except OSError:
+                os._exit(0)
+            if not data:
+                os._exit(0)
+            msg = json.loads(data)
+            self.sweep()
+            if msg["op"] == "spawn":
+                reply = {"pid": self.spawn(msg["cfg"], fds)}
+            elif msg["op"] == "reap":
+                for fd in fds:
+                    os.close(fd)
+                reply = {"how": self.reap(msg["pid"], msg.get("uid"), msg.get("grace", 0.0))}
+            else:
+                reply = {"error": "unknown request"}
+            self.sock.send(json.dumps(reply).encode())
+
+
+def main() -> None:
+    """Entry point: the socket's file descriptor is ``sys.argv[1]``."""
+    libc = ctypes.CDLL(None)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    sock = socket.socket(fileno=int(sys.argv[1]))
+    from autograder import worker
+
+    worker.preload()
+    sock.send(b'{"ready": true}')
+    Zygote(sock).serve()

@@ -1,0 +1,147 @@
+"""The hardened grader against stock ``otter run`` (otter-grader 7.0.0).
+
+- one module-01 submission, cold: ``python -m autograder grade`` (sandboxed worker, fork
+  server start-up included) vs ``otter run -a autograder.zip spectral.py`` (no isolation),
+  same submission and test files, median of several runs;
+- 100 submissions (reference, stub and mutants) on 2 workers: wall time per submission,
+  against two ``otter run`` processes in parallel (the otter median halved).
+"""
+
+from __future__ import annotations
+
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+from benchmarks.timing import Row, median_time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+MODULE = "spectral"
+OTTER = pathlib.Path(sys.executable).with_name("otter")
+
+
+def _otter_zip(folder: pathlib.Path) -> pathlib.Path:
+    from autograder import modules
+
+    m = modules.get(MODULE)
+    (folder / "tests").mkdir(parents=True)
+    (folder / "numdl").mkdir()
+    for t in m.test_files():
+        shutil.copy(t, folder / "tests" / t.name)
+    support = []
+    for name in modules.PROVIDED:
+        src = modules.PACKAGE / f"{name}.py"
+        if src.exists():
+            shutil.copy(src, folder / "numdl" / src.name)
+            support.append(f"numdl/{src.name}")
+    subprocess.run(
+        [
+            str(OTTER),
+            "generate",
+            "-t",
+            "tests",
+            "--no-config",
+            "--no-requirements",
+            "--no-environment",
+            "-o",
+            "autograder.zip",
+            *support,
+        ],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+    )
+    return folder / "autograder.zip"
+
+
+def _grade(paths: list[pathlib.Path], out: pathlib.Path, workers: int) -> None:
+    if out.exists():
+        shutil.rmtree(out)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade",
+            MODULE,
+            *map(str, paths),
+            "--out",
+            str(out),
+            "--workers",
+            str(workers),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+
+
+def run() -> list[Row]:
+    from autograder import examples, release
+
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix="bench-grader-"))
+    try:
+        ref = examples.reference(MODULE)
+        one = tmp / "one"
+        one.mkdir()
+        (one / f"{MODULE}.py").write_text(ref.source)
+        zip_path = _otter_zip(tmp / "otter")
+
+        def otter_once() -> None:
+            out = tmp / "otter-out"
+            out.mkdir(exist_ok=True)
+            subprocess.run(
+                [str(OTTER), "run", "-a", str(zip_path), "-o", str(out), f"{MODULE}.py"],
+                cwd=one,
+                check=True,
+                capture_output=True,
+            )
+
+        ours = median_time(lambda: _grade([one / f"{MODULE}.py"], tmp / "ours", 1), repeat=3)
+        theirs = median_time(otter_once, repeat=3)
+        ratio = ours / theirs
+        rows = [
+            Row(
+                "grader: 1 submission of module 01, cold (isolated vs otter run)",
+                f"{ours:.2f} s",
+                f"{theirs:.2f} s",
+                ratio,
+                ">= 4x faster (ratio <= 0.25)",
+                ratio <= 0.25,
+                "ours includes starting the fork server (numpy/scipy "
+                "imports); otter run has no isolation",
+            )
+        ]
+
+        stub = release.stub_source(ref.source, MODULE)
+        pool = [ref, examples.Example(MODULE, "stub", "stub", stub), *examples.mutants(MODULE)]
+        subs = tmp / "subs"
+        paths = []
+        for i in range(100):
+            ex = pool[i % len(pool)]
+            paths.append(
+                examples.Example(MODULE, f"s{i:03d}_{ex.name}", ex.kind, ex.source).write(subs)
+            )
+        t0 = time.perf_counter()
+        _grade(paths, tmp / "batch", 2)
+        wall = time.perf_counter() - t0
+        per = wall / len(paths)
+        ratio = per / (theirs / 2)
+        rows.append(
+            Row(
+                "grader: batch of 100 module-01 submissions, 2 workers (per submission)",
+                f"{per:.2f} s ({len(paths) / wall * 60:.0f}/min)",
+                f"{theirs / 2:.2f} s (2 otter runs in parallel)",
+                ratio,
+                ">= 4x faster (ratio <= 0.25)",
+                ratio <= 0.25,
+                f"batch wall time {wall:.1f} s; one sandboxed worker per submission",
+            )
+        )
+        return rows
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""The adversarial corpus of the hardened grader (see ``catalog.py``)."""
