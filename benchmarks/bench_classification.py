@@ -15,12 +15,11 @@ and the ones row as a feature. BLAS runs on 1 thread; medians of interleaved run
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import numpy as np
 
-from benchmarks.timing import Row
+from benchmarks.timing import Row, interleaved_dict
 from numdl import datasets
 from numdl.classification import newton_cg, softmax, softmax_hessvec, softmax_loss
 from numdl.utils import add_bias_row
@@ -50,19 +49,6 @@ def _problem():
         return (PZ - P * PZ.sum(axis=0, keepdims=True)) @ Y.T / Y.shape[1] + LAM * V
 
     return Y, C, shape, fun, hessvec
-
-
-def _interleaved(fns: dict, repeat: int = 7) -> dict:
-    """Median wall-clock seconds of each function, runs interleaved (after one warm-up each)."""
-    for fn in fns.values():
-        fn()
-    times = {k: [] for k in fns}
-    for _ in range(repeat):
-        for k, fn in fns.items():
-            t0 = time.perf_counter()
-            fn()
-            times[k].append(time.perf_counter() - t0)
-    return {k: float(np.median(v)) for k, v in times.items()}
 
 
 def run() -> list[Row]:
@@ -119,7 +105,7 @@ def run() -> list[Row]:
                     break
             else:
                 raise RuntimeError(f"{name} did not reach f* + 1e-8 on the ladder {LADDER}")
-        t = _interleaved(
+        t = interleaved_dict(
             {
                 "ours": lambda: ours(chosen["ours"]),
                 "scipy": lambda: scipy_ncg(chosen["scipy"]),

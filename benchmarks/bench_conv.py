@@ -6,13 +6,11 @@ zero boundary. Every ratio is ours / theirs, measured side by side in this run.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import scipy.ndimage
 from threadpoolctl import threadpool_limits
 
-from benchmarks.timing import Row
+from benchmarks.timing import Row, interleaved_dict
 from numdl.conv import conv2d, conv2d_transpose
 
 H = W = 28
@@ -42,19 +40,6 @@ def _scipy_batched(Y, theta):
     return Z
 
 
-def _interleaved(fns: dict, rounds: int) -> dict:
-    """Median seconds of every function, timed in turn round after round (fair under load)."""
-    times = {k: [] for k in fns}
-    for f in fns.values():  # warm-up
-        f()
-    for _ in range(rounds):
-        for k, f in fns.items():
-            t0 = time.perf_counter()
-            f()
-            times[k].append(time.perf_counter() - t0)
-    return {k: float(np.median(v)) for k, v in times.items()}
-
-
 def run() -> list[Row]:
     rng = np.random.default_rng(0)
     Y = rng.standard_normal((H, W, C_IN, N))
@@ -66,21 +51,21 @@ def run() -> list[Row]:
     shape = f"{H}x{W}, {C_IN}->{C_OUT} channels, {N} images, {K}x{K}"
     note = "BLAS on 1 thread, like scipy.ndimage; medians of interleaved runs"
     with threadpool_limits(1):
-        t = _interleaved(
+        t = interleaved_dict(
             {
                 "ours": lambda: conv2d(Y, theta),
                 "transpose": lambda: conv2d_transpose(Z, theta),
                 "batched": lambda: _scipy_batched(Y, theta),
             },
-            rounds=7,
+            repeat=7,
         )
         t.update(
-            _interleaved(
+            interleaved_dict(
                 {
                     "ours_again": lambda: conv2d(Y, theta),
                     "loop": lambda: _scipy_per_image(Y, theta),
                 },
-                rounds=3,
+                repeat=3,
             )
         )
     return [

@@ -11,13 +11,11 @@ gives lsqr the same CSC matrix, a third compares both on a matvec-only ``LinearO
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from benchmarks.timing import Row
+from benchmarks.timing import Row, interleaved_medians
 from numdl.least_squares import cgls
 
 TOL = 1e-8
@@ -62,17 +60,6 @@ def lsqr_iterations_to_tol(A, b, start, atb_norm, max_scan=25):
         if ok(k):
             return k
     raise RuntimeError(f"lsqr did not reach {TOL:g} within {k} iterations")
-
-
-def interleaved_medians(ours, theirs, repeat=7):
-    """Median wall-clock seconds of two callables timed alternately (same machine state)."""
-    t_a, t_b = [], []
-    for _ in range(repeat):
-        for fn, out in ((ours, t_a), (theirs, t_b)):
-            t0 = time.perf_counter()
-            fn()
-            out.append(time.perf_counter() - t0)
-    return float(np.median(t_a)), float(np.median(t_b))
 
 
 def compare(label, A_ours, A_theirs, A, b):

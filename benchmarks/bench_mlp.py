@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 
-from benchmarks.timing import Row, median_time
+from benchmarks.timing import Row, interleaved_medians
 from numdl import datasets
 from numdl.mlp import adam, init_params, mlp_forward, mlp_loss
 
@@ -34,26 +34,13 @@ def _forward_loss(params, W, Y, C):
     return -float(np.sum(C * (S - np.log(np.exp(S).sum(axis=0, keepdims=True))))) / Y.shape[1]
 
 
-def _interleaved(f, g, repeat: int = 9) -> tuple[float, float]:
-    """Medians of ``repeat`` alternating timings of ``f`` and ``g`` (robust to machine load)."""
-    tf, tg = [], []
-    for fn, out in ((f, tf), (g, tg)):
-        out.append(median_time(fn, repeat=1, warmup=1))
-    for _ in range(repeat):
-        for fn, out in ((f, tf), (g, tg)):
-            t0 = time.perf_counter()
-            fn()
-            out.append(time.perf_counter() - t0)
-    return float(np.median(tf)), float(np.median(tg))
-
-
 def _gradient_ratio(sizes, n_c, n, seed=0) -> Row:
     rng = np.random.default_rng(seed)
     params = init_params(sizes, rng=rng)
     W = init_params([sizes[-1], n_c], rng=rng)[0][0]
     Y = rng.standard_normal((sizes[0], n))
     C = datasets.onehot(rng.integers(0, n_c, n), n_c)
-    t_fwd, t_grad = _interleaved(
+    t_fwd, t_grad = interleaved_medians(
         lambda: _forward_loss(params, W, Y, C), lambda: mlp_loss(params, W, Y, C, lam=1e-4)
     )
     ratio = t_grad / t_fwd

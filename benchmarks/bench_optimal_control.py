@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from benchmarks.timing import Row, median_time
+from benchmarks.timing import Row, interleaved_medians
 from numdl.optimal_control import node_forward, node_gradient_dto, node_gradient_otd
 
 REPEAT = 7
@@ -29,16 +29,6 @@ def _problem(n_f, n, nt, seed=0):
     return params, rng.standard_normal((n_f, n)), rng.standard_normal((n_f, n))
 
 
-def _interleaved(a, b):
-    """Medians of ``REPEAT`` alternating runs of ``a`` and ``b`` (load affects both alike)."""
-    a(), b()
-    ta, tb = [], []
-    for _ in range(REPEAT):
-        ta.append(median_time(a, repeat=1, warmup=0))
-        tb.append(median_time(b, repeat=1, warmup=0))
-    return float(np.median(ta)), float(np.median(tb))
-
-
 def _flat(grads, s=1):
     return np.concatenate(
         [
@@ -50,7 +40,7 @@ def _flat(grads, s=1):
 
 def _dto_vs_forward(n_f, n, nt, method) -> Row:
     params, Y0, dYT = _problem(n_f, n, nt)
-    t_dto, t_fwd = _interleaved(
+    t_dto, t_fwd = interleaved_medians(
         lambda: node_gradient_dto(params, Y0, T, dYT, method=method),
         lambda: node_forward(params, Y0, T, method=method),
     )
@@ -67,7 +57,7 @@ def _dto_vs_forward(n_f, n, nt, method) -> Row:
 
 def _dto_vs_otd(n_f=8, n=500, nt=10) -> Row:
     params, Y0, dYT = _problem(n_f, n, nt, seed=1)
-    t_dto, t_otd = _interleaved(
+    t_dto, t_otd = interleaved_medians(
         lambda: node_gradient_dto(params, Y0, T, dYT), lambda: node_gradient_otd(params, Y0, T, dYT)
     )
     g_dto = _flat(node_gradient_dto(params, Y0, T, dYT)[0])

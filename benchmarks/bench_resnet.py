@@ -23,8 +23,10 @@ def _measure(n_f: int, n: int, depth: int, n_c: int) -> Row:
     from numdl.resnet import resnet_forward, resnet_loss
 
     rng = np.random.default_rng(0)
-    params = [(rng.standard_normal((n_f, n_f)) / np.sqrt(n_f), 0.1 * rng.standard_normal(n_f))
-              for _ in range(depth)]
+    params = [
+        (rng.standard_normal((n_f, n_f)) / np.sqrt(n_f), 0.1 * rng.standard_normal(n_f))
+        for _ in range(depth)
+    ]
     W = rng.standard_normal((n_c, n_f)) / np.sqrt(n_f)
     Y0 = rng.standard_normal((n_f, n))
     C = np.zeros((n_c, n))

@@ -10,28 +10,13 @@ thread (the machine is shared); medians of interleaved runs.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
-from benchmarks.timing import Row
+from benchmarks.timing import Row, interleaved_dict
 from numdl.activations import tanh
 from numdl.single_layer import single_layer, single_layer_vjp
 
 SIZES = [(128, 64, 2048), (512, 256, 4096)]  # (m, n_f, n)
-
-
-def _interleaved(fns: dict, repeat: int = 9) -> dict:
-    """Median wall-clock seconds of each function, runs interleaved (after one warm-up each)."""
-    for fn in fns.values():
-        fn()
-    times = {k: [] for k in fns}
-    for _ in range(repeat):
-        for k, fn in fns.items():
-            t0 = time.perf_counter()
-            fn()
-            times[k].append(time.perf_counter() - t0)
-    return {k: float(np.median(v)) for k, v in times.items()}
 
 
 def run() -> list[Row]:
@@ -45,7 +30,7 @@ def run() -> list[Row]:
             b, Y = rng.standard_normal(m), rng.standard_normal((n_f, n))
             dZ = rng.standard_normal((m, n))
             _, cache = single_layer(K, b, Y, act=tanh)
-            t = _interleaved(
+            t = interleaved_dict(
                 {
                     "forward": lambda K=K, b=b, Y=Y: single_layer(K, b, Y, act=tanh),
                     "vjp": lambda cache=cache, dZ=dZ: single_layer_vjp(cache, dZ),

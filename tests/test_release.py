@@ -67,7 +67,9 @@ def _public_material() -> set[str]:
     for p in list(modules.ASSIGNMENTS.rglob("tests/q*.py")) + list(
         modules.ASSIGNMENTS.rglob("*.ipynb")
     ):
-        lines |= {ln.strip().strip('",').replace("\\n", "").strip() for ln in p.read_text().splitlines()}
+        lines |= {
+            ln.strip().strip('",').replace("\\n", "").strip() for ln in p.read_text().splitlines()
+        }
     return lines
 
 

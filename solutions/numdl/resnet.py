@@ -30,8 +30,9 @@ __all__ = [
 def _as_states(name: str, Y) -> np.ndarray:
     Y = np.asarray(Y, dtype=float)
     if Y.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array (n_f, n) with examples as columns, "
-                         f"got shape {Y.shape}")
+        raise ValueError(
+            f"{name} must be a 2-D array (n_f, n) with examples as columns, got shape {Y.shape}"
+        )
     return Y
 
 
@@ -149,8 +150,9 @@ def resnet_backward(params, cache, dYN: np.ndarray, h: float):
     # END SOLUTION
 
 
-def resnet_loss(params, W: np.ndarray, Y0: np.ndarray, C: np.ndarray, h: float, act=tanh,
-                lam: float = 0.0):
+def resnet_loss(
+    params, W: np.ndarray, Y0: np.ndarray, C: np.ndarray, h: float, act=tanh, lam: float = 0.0
+):
     """Softmax cross-entropy of a residual network and its gradients.
 
     ``E = softmax_loss(W, Y_N, C) + lam/2 (sum_j ||K_j||_F^2 + ||W||_F^2)`` (biases are not
@@ -194,10 +196,12 @@ def resnet_loss(params, W: np.ndarray, Y0: np.ndarray, C: np.ndarray, h: float, 
     dYN = W.T @ (P - np.asarray(C, dtype=float)) / n
     grads, _ = resnet_backward(params, cache, dYN, h)
     if lam:
-        E = E + 0.5 * lam * (sum(float(np.sum(np.asarray(K) ** 2)) for K, _ in params)
-                             + float(np.sum(W**2)))
-        grads = [(gK + lam * np.asarray(K, dtype=float), gb)
-                 for (gK, gb), (K, _) in zip(grads, params)]
+        E = E + 0.5 * lam * (
+            sum(float(np.sum(np.asarray(K) ** 2)) for K, _ in params) + float(np.sum(W**2))
+        )
+        grads = [
+            (gK + lam * np.asarray(K, dtype=float), gb) for (gK, gb), (K, _) in zip(grads, params)
+        ]
         gW = gW + lam * W
     return float(E), grads, gW
     # END SOLUTION

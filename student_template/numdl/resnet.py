@@ -88,8 +88,9 @@ def resnet_backward(params, cache, dYN: np.ndarray, h: float):
     raise NotImplementedError("resnet.resnet_backward: not implemented yet")
 
 
-def resnet_loss(params, W: np.ndarray, Y0: np.ndarray, C: np.ndarray, h: float, act=tanh,
-                lam: float = 0.0):
+def resnet_loss(
+    params, W: np.ndarray, Y0: np.ndarray, C: np.ndarray, h: float, act=tanh, lam: float = 0.0
+):
     """Softmax cross-entropy of a residual network and its gradients.
 
     ``E = softmax_loss(W, Y_N, C) + lam/2 (sum_j ||K_j||_F^2 + ||W||_F^2)`` (biases are not

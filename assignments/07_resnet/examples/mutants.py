@@ -81,9 +81,9 @@ MUTANTS = [
         "name": "loss_regularizes_bias",
         "question": "q3",
         "why": "adds the weight decay also to the bias gradients",
-        "edits": [("        grads = [(gK + lam * np.asarray(K, dtype=float), gb)",
-                   "        grads = [(gK + lam * np.asarray(K, dtype=float),"
-                   " gb + lam * np.asarray(_))")],
+        "edits": [("(gK + lam * np.asarray(K, dtype=float), gb) for (gK, gb), (K, _) in",
+                   "(gK + lam * np.asarray(K, dtype=float), gb + lam * np.asarray(_))"
+                   " for (gK, gb), (K, _) in")],
     },
     {
         "name": "loss_full_lambda",
