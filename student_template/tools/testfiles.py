@@ -9,12 +9,44 @@ proxies in the hardened grader.
 
 from __future__ import annotations
 
+import importlib.util
 import pathlib
+import sys
+import types
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from otter.test_files import ExceptionTestFile
+
+def _import_otter_lightly() -> None:
+    """Make ``import otter.test_files`` skip ``otter/__init__.py`` (0.7 s: pandas, nbconvert...).
+
+    A cold grading run (one Gradescope container per submission) pays this on every
+    submission. The real ``otter`` package module is installed with its real search path, so
+    ``otter.test_files`` and its classes are otter's own; the first access to any other
+    attribute of ``otter`` runs the real ``__init__`` in place, so nothing else changes.
+    """
+    if "otter" in sys.modules:
+        return
+    spec = importlib.util.find_spec("otter")
+    if spec is None or spec.origin is None:
+        return
+    pkg = types.ModuleType("otter")
+    pkg.__path__ = list(spec.submodule_search_locations or [])
+    pkg.__file__, pkg.__spec__, pkg.__package__ = spec.origin, spec, "otter"
+
+    def complete(name: str):
+        del pkg.__dict__["__getattr__"]
+        with open(spec.origin) as f:
+            exec(compile(f.read(), spec.origin, "exec"), pkg.__dict__)
+        return pkg.__dict__[name] if name in pkg.__dict__ else getattr(pkg, name)
+
+    pkg.__getattr__ = complete
+    sys.modules["otter"] = pkg
+
+
+_import_otter_lightly()
+from otter.test_files import ExceptionTestFile  # noqa: E402
 
 
 @dataclass
