@@ -25,6 +25,8 @@ from autograder import modules
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 STUDENT_FILES = pathlib.Path(__file__).resolve().parent / "student"
+#: Packages students need on top of the instructor's pins (to open the handouts).
+STUDENT_EXTRAS = ("notebook==7.6.5",)
 HIDDEN_NOTE = (
     "# Public test cases only. Hidden test cases exist for this question and run at grading time.\n"
 )
@@ -130,7 +132,7 @@ def requirements() -> str:
     """The student's pinned requirements: the instructor's pins minus instructor-only tools."""
     deps = tomllib.loads((modules.ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     skip = ("ruff", "pytest")
-    keep = [d for d in deps if not d.startswith(skip)]
+    keep = [d for d in deps if not d.startswith(skip)] + list(STUDENT_EXTRAS)
     return (
         "# The course environment (pinned). Install with `make install`.\n" + "\n".join(keep) + "\n"
     )
