@@ -47,3 +47,23 @@ def test_notebook_executes_against_reference(module):
         for o in c.get("outputs", [])
     )
     assert "failed" not in text.lower(), f"a grader.check cell fails against the reference:\n{text}"
+
+
+def test_handout_works_in_the_student_repository(tmp_path):
+    """The released notebook's set-up cell finds the student's ``numdl`` and its checks pass once
+    the student's module is right (module 01, with the reference copied in as the student's)."""
+    import shutil
+
+    module = modules.get("spectral")
+    repo = tmp_path / "student"
+    shutil.copytree(modules.STUDENT_TEMPLATE, repo)
+    shutil.copy(module.source, repo / "numdl" / "spectral.py")
+    folder = repo / "assignments" / module.folder
+    nb = execute(folder / module.notebook.name, folder)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    text = "\n".join(
+        o.get("text", "") + str(o.get("data", {}).get("text/plain", "")) for o in outputs
+    )
+    assert "q7 results: All test cases passed!" in text
+    assert "failed" not in text.lower()
