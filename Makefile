@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 MODULE ?= spectral
-SUBMISSIONS ?= examples
+SUBMISSIONS ?= submissions
 OUT    ?= out/grades
 WORKERS ?= 2
 
