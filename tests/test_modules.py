@@ -59,6 +59,34 @@ def test_question_files_are_well_formed(module):
 
 
 @pytest.mark.parametrize("module", READY)
+def test_every_question_has_a_mutant_and_an_alternative(module):
+    """Each question is shown to catch a realistic bug (a mutant declared for it) and to accept a
+    different correct answer (an alternative that re-defines a function its cases receive)."""
+    import ast
+    import inspect
+
+    mod = modules.get(module)
+    api = {
+        n.name
+        for n in ast.parse(mod.source.read_text()).body
+        if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")
+    }
+    redefined = [
+        {n.name for n in ast.parse(p.read_text()).body if isinstance(n, ast.FunctionDef)} & api
+        for p in (mod.examples / "alternatives").glob("*.py")
+    ]
+    caught = {e.question for e in examples.mutants(module)}
+    for path in mod.test_files():
+        used = set()
+        for tc in testfiles.load(path).test_cases:
+            used |= set(inspect.signature(tc.body.test_func).parameters) & api
+        assert path.stem in caught, f"{module} {path.stem}: no mutant declared for it"
+        assert any(r & used for r in redefined), (
+            f"{module} {path.stem}: no alternative re-defines any of {sorted(used)}"
+        )
+
+
+@pytest.mark.parametrize("module", READY)
 def test_reference_imports_only_declared_prerequisites(module):
     """The grader stages the provided modules and the declared prerequisites only."""
     import ast

@@ -155,6 +155,17 @@ MUTANTS = [
         ],
     },
     {
+        "name": "clustering_ignores_graph_options",
+        "question": "q6",
+        "why": "builds the graph with the defaults (full graph), not the given kind and options",
+        "edits": [
+            (
+                "sigma=sigma, kind=kind, n_neighbors=n_neighbors, eps=eps)\n",
+                "sigma=sigma)\n",
+            )
+        ],
+    },
+    {
         "name": "semi_supervised_without_alpha",
         "question": "q7",
         "why": "forgets the regularization weight alpha",
