@@ -21,6 +21,7 @@ import numpy as np
 from benchmarks.timing import Row, interleaved_medians
 from numdl import datasets
 from numdl.mlp import adam, init_params, mlp_forward, mlp_loss
+from numdl.utils import pack, unpack
 
 HIDDEN = (64, 64)
 LR, BATCH, MAX_EPOCHS, TARGET = 2e-3, 32, 60, 0.96
@@ -55,18 +56,6 @@ def _gradient_ratio(sizes, n_c, n, seed=0) -> Row:
     )
 
 
-def _pack(params, W):
-    return np.concatenate([np.concatenate([K.ravel(), b]) for K, b in params] + [W.ravel()])
-
-
-def _unpack(x, sizes, n_c):
-    params, i = [], 0
-    for k, m in zip(sizes[:-1], sizes[1:]):
-        params.append((x[i : i + m * k].reshape(m, k), x[i + m * k : i + m * k + m]))
-        i += m * k + m
-    return params, x[i:].reshape(n_c, sizes[-1])
-
-
 def _accuracy(params, W, Y, truth):
     return float(np.mean(np.argmax(W @ mlp_forward(params, Y)[0], axis=0) == truth))
 
@@ -83,16 +72,16 @@ def _ours_time_to_target(Ytr, Ctr, Yte, truth, seed):
             times.append(time.perf_counter() - t0)
             snaps.append(x.copy())
         calls[0] += 1
-        p, Wx = _unpack(x, sizes, n_c)
+        p, Wx = unpack(x, (params, W))
         E, grads, gW = mlp_loss(p, Wx, Ytr[:, idx], Ctr[:, idx])
-        return E, _pack(grads, gW)
+        return E, pack((grads, gW))
 
     t0 = time.perf_counter()
-    x, _ = adam(fun, _pack(params, W), n, BATCH, MAX_EPOCHS, LR, rng=seed + 2)
+    x, _ = adam(fun, pack((params, W)), n, BATCH, MAX_EPOCHS, LR, rng=seed + 2)
     times.append(time.perf_counter() - t0)
     snaps.append(x)
     for e, (xs, t) in enumerate(zip(snaps, times), start=1):
-        if _accuracy(*_unpack(xs, sizes, n_c), Yte, truth) >= TARGET:
+        if _accuracy(*unpack(xs, (params, W)), Yte, truth) >= TARGET:
             return t, e
     return float("inf"), MAX_EPOCHS
 

@@ -169,3 +169,20 @@ def test_adjusted_rand_index():
     a = np.array([0, 0, 1, 1, 2, 2])
     assert checks.adjusted_rand_index(a, 2 - a) == 1.0
     assert checks.adjusted_rand_index(a, np.array([0, 1, 0, 1, 0, 1])) < 0.1
+
+
+def test_pack_and_unpack_round_trip_in_column_major_order():
+    rng = np.random.default_rng(5)
+    params = [
+        (rng.standard_normal((3, 2)), rng.standard_normal(3)),
+        (rng.standard_normal((4, 3)), rng.standard_normal(4)),
+    ]
+    W = rng.standard_normal((2, 4))
+    x = utils.pack((params, W))
+    assert x.shape == (6 + 3 + 12 + 4 + 8,)
+    assert np.array_equal(x[:6], utils.vec(params[0][0]))
+    back_params, back_W = utils.unpack(x, (params, W))
+    assert np.array_equal(back_W, W) and isinstance(back_params[1], tuple)
+    assert all(np.array_equal(a, b) for p, q in zip(params, back_params) for a, b in zip(p, q))
+    with pytest.raises(ValueError, match="entries"):
+        utils.unpack(x[:-1], (params, W))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["vec", "mat", "add_bias_row", "as_rng"]
+__all__ = ["vec", "mat", "add_bias_row", "as_rng", "pack", "unpack"]
 
 
 def vec(X: np.ndarray) -> np.ndarray:
@@ -30,3 +30,39 @@ def as_rng(rng: None | int | np.random.Generator) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     return np.random.default_rng(rng)
+
+
+def _leaves(obj):
+    if isinstance(obj, list | tuple):
+        for o in obj:
+            yield from _leaves(o)
+    else:
+        yield np.asarray(obj)
+
+
+def pack(arrays) -> np.ndarray:
+    """One vector ``[vec(A_0); vec(A_1); ...]`` of the arrays in nested lists/tuples, in order.
+
+    E.g. ``x = pack((params, W))`` for an optimizer, with ``params = [(K_0, b_0), ...]``.
+    """
+    return np.concatenate([vec(a).astype(float) for a in _leaves(arrays)])
+
+
+def unpack(x: np.ndarray, like):
+    """Inverse of :func:`pack`: the same nesting as ``like``, arrays shaped like its arrays."""
+    x = np.asarray(x)
+    need = sum(int(np.prod(np.shape(a))) for a in _leaves(like))
+    if x.shape != (need,):
+        raise ValueError(f"unpack: x must be a vector of {need} entries, got shape {x.shape}")
+    pos = 0
+
+    def build(obj):
+        nonlocal pos
+        if isinstance(obj, list | tuple):
+            return type(obj)(build(o) for o in obj)
+        shape = np.shape(obj)
+        size = int(np.prod(shape))
+        pos += size
+        return mat(x[pos - size : pos], shape)
+
+    return build(like)

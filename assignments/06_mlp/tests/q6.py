@@ -5,24 +5,12 @@ from otter.test_files import test_case
 
 from numdl.checks import check
 from numdl.datasets import labels, peaks
+from numdl.utils import pack, unpack
 
 OK_FORMAT = False
 
 name = "q6"
 points = 4
-
-
-def pack(params, W):
-    """One vector [vec(K_0); b_0; ...; vec(K_{N-1}); b_{N-1}; vec(W)] (column-major vec)."""
-    return np.concatenate([np.concatenate([K.ravel(order="F"), b]) for K, b in params] + [W.ravel(order="F")])
-
-
-def unpack(x, sizes, n_c):
-    params, i = [], 0
-    for k, m in zip(sizes[:-1], sizes[1:]):
-        params.append((x[i : i + m * k].reshape((m, k), order="F"), x[i + m * k : i + m * k + m]))
-        i += m * k + m
-    return params, x[i:].reshape((n_c, sizes[-1]), order="F")
 
 
 def accuracy(params, W, Y, C):
@@ -39,12 +27,12 @@ def train(init_params, mlp_loss, adam, Y, C, sizes, epochs, lr, seed):
     W0 = np.sqrt(2.0 / (sizes[-1] + n_c)) * np.random.default_rng(seed + 1).standard_normal((n_c, sizes[-1]))
 
     def fun(x, idx):
-        p, W = unpack(x, sizes, n_c)
+        p, W = unpack(x, (params, W0))
         E, grads, gW = mlp_loss(p, W, Y[:, idx], C[:, idx])
-        return E, pack(grads, gW)
+        return E, pack((grads, gW))
 
-    x, hist = adam(fun, pack(params, W0), n, batch_size=32, epochs=epochs, lr=lr, rng=seed + 2)
-    return unpack(x, sizes, n_c), hist["loss"]
+    x, hist = adam(fun, pack((params, W0)), n, batch_size=32, epochs=epochs, lr=lr, rng=seed + 2)
+    return unpack(x, (params, W0)), hist["loss"]
 
 
 @test_case(points=2)
