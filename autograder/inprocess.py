@@ -38,10 +38,16 @@ def import_file(path: str | pathlib.Path, module: str) -> ModuleType:
 
 
 def grade_file(
-    module: str, path: str | pathlib.Path, *, public_only: bool = False
+    module: str,
+    path: str | pathlib.Path,
+    *,
+    public_only: bool = False,
+    questions: set[str] | None = None,
 ) -> list[testfiles.QuestionResult]:
-    """Grade one ``<module>.py`` file in-process; an import error fails every question."""
+    """Grade one ``<module>.py`` file in-process (only ``questions``, e.g. ``{"q2"}``, if given);
+    an import error fails every question and is recorded in each question's ``note``."""
     mod = modules.get(module)
+    files = [f for f in mod.test_files() if questions is None or f.stem in questions]
     try:
         namespace = vars(import_file(path, module))
     except Exception as e:  # noqa: BLE001 - a broken submission still gets a result
@@ -49,12 +55,7 @@ def grade_file(
         note = f"the submission could not be imported: {type(e).__name__}: {e}"
     else:
         note = ""
-    results = testfiles.run_files(mod.test_files(), namespace, public_only=public_only)
+    results = testfiles.run_files(files, namespace, public_only=public_only)
     for q in results:
         q.note = note
     return results
-
-
-def scores(results: list[testfiles.QuestionResult]) -> dict[str, float]:
-    """``{question: score}``."""
-    return {q.name: q.score for q in results}

@@ -29,16 +29,14 @@ ALTERNATIVES = _collect(examples.alternatives)
 def _grade(example: examples.Example, tmp_path, questions=None):
     path = tmp_path / f"{example.module}.py"
     path.write_text(example.source)
-    mod = modules.get(example.module)
-    files = mod.test_files()
-    if questions is not None:
-        files = [f for f in files if f.stem in questions]
-    ns = vars(inprocess.import_file(path, example.module))
-    return testfiles.run_files(files, ns)
+    return inprocess.grade_file(example.module, path, questions=questions)
 
 
 def _failures(results):
-    return "\n".join(f"{c.name}: {c.message}" for q in results for c in q.cases if not c.passed)
+    return "\n".join(
+        [q.note for q in results if q.note]
+        + [f"{c.name}: {c.message}" for q in results for c in q.cases if not c.passed]
+    )
 
 
 @pytest.mark.parametrize("module", READY)
