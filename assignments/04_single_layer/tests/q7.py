@@ -68,9 +68,9 @@ def test_taylor_other_activations_and_shapes(input_gradient):
              ((5, 3, 6, 1, 4, False), tanh, 0.0), ((10, 8, 9, 4, 5, True), identity, 2.0)]
     for (n_c, m, n_f, n, seed, soft), act, lam in cases:
         K, b, W, Y, C = problem(n_c, m, n_f, n, seed, soft)
-        taylor(input_gradient, K, b, W, Y, C, act, lam,
-               f"input_gradient(..., act={act.__name__}, lam={lam}) with n_c={n_c}, m={m}, "
-               f"n_f={n_f}, n={n}{', soft labels' if soft else ''}", seed=seed)
+        label = (f"input_gradient(..., act={act.__name__}, lam={lam}) with n_c={n_c}, m={m}, "
+                 f"n_f={n_f}, n={n}{', soft labels' if soft else ''}")
+        taylor(input_gradient, K, b, W, Y, C, act, lam, label, seed=seed)
 
 
 def chained(K, b, W, Y, C, act, lam):
