@@ -23,6 +23,10 @@ from typing import Any
 
 import numpy as np
 
+# References taken when this module is imported, i.e. in the worker before any student code
+# runs: a submission that later replaces ``numpy.asarray`` & co. cannot change how values cross.
+_asarray, _array, _frombuffer, _dtype = np.asarray, np.array, np.frombuffer, np.dtype
+
 HEAD = struct.Struct("!II")
 LEN = struct.Struct("!Q")
 MAX_JSON = 64 << 20
@@ -146,7 +150,7 @@ def encode_array(a: np.ndarray, buffers: list) -> dict:
     if a.dtype.kind not in "biufc" or code not in DTYPES:
         raise TypeError(f"arrays of dtype {a.dtype} cannot be passed (numbers only)")
     order = "F" if (a.flags.f_contiguous and not a.flags.c_contiguous) else "C"
-    data = np.asarray(a, dtype=a.dtype.newbyteorder("=")).tobytes(order=order)
+    data = _asarray(a, dtype=a.dtype.newbyteorder("=")).tobytes(order=order)
     buffers.append(data)
     return {"$": "nd", "d": code, "s": [int(s) for s in a.shape], "o": order, "b": len(buffers) - 1}
 
@@ -164,14 +168,14 @@ def decode_array(obj: dict, buffers: list) -> np.ndarray:
         raise ProtocolError("bad array shape")
     if type(b) is not int or not 0 <= b < len(buffers):
         raise ProtocolError("bad array buffer index")
-    dtype = np.dtype(code)
+    dtype = _dtype(code)
     count = 1
     for s in shape:
         count *= s
     if count * dtype.itemsize != len(buffers[b]):
         raise ProtocolError("array size does not match its buffer")
-    flat = np.frombuffer(buffers[b], dtype=dtype, count=count)
-    return np.array(flat.reshape(shape, order=order), order=order, copy=True)
+    flat = _frombuffer(buffers[b], dtype=dtype, count=count)
+    return _array(flat.reshape(shape, order=order), order=order, copy=True)
 
 
 def plain_scalar(x: Any) -> Any:
