@@ -13,9 +13,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import importlib.metadata
+import inspect
+import json
 import pathlib
 from collections.abc import Callable
 
+from autograder import rules
 from autograder.sandbox import Limits, Spec
 
 #: Bumped by hand when the engine changes what a result means in a way its sources do not show.
@@ -55,7 +58,9 @@ def _tests(spec: Spec, limits: Limits, options: dict) -> bytes:
 
 
 def _provided(spec: Spec, limits: Limits, options: dict) -> bytes:
-    return _files([spec.package / f"{m}.py" for m in spec.provided], spec.package)
+    # rules.py is a provided module too; its part is "forbidden-routine rules" (below).
+    names = [m for m in spec.provided if m != "rules"]
+    return _files([spec.package / f"{m}.py" for m in names], spec.package)
 
 
 def _prereqs(spec: Spec, limits: Limits, options: dict) -> bytes:
@@ -67,8 +72,25 @@ def _limits(spec: Spec, limits: Limits, options: dict) -> bytes:
 
 
 def _rules(spec: Spec, limits: Limits, options: dict) -> bytes:
-    # The forbidden-routine rules live in autograder/rules.py (absent before they exist).
-    return _files([_HERE / "rules.py"], _HERE)
+    """The rule of this module as the grader applies it (``numdl/rules.py`` of the package).
+
+    Its data for this module and the code that applies it, so that a change of another
+    module's list does not regrade this one; the file as a whole if it cannot be read so.
+    """
+    path = spec.package / "rules.py"
+    if not path.exists():
+        return b"<absent>"
+    try:
+        mod = rules.load.__wrapped__(spec.package)  # fresh: the file may have changed
+        data = {
+            "forbidden": list(mod.forbidden(spec.module)),
+            "behind": {k: list(v) for k, v in sorted(mod.BEHIND.items())},
+            "dynamic": list(mod.DYNAMIC),
+        }
+        code = "".join(inspect.getsource(getattr(mod, f)) for f in ("is_forbidden", "message"))
+    except Exception:  # noqa: BLE001 - any change of shape: fall back to the whole file
+        return path.read_bytes()
+    return json.dumps(data, sort_keys=True).encode() + b"\n" + code.encode()
 
 
 def _engine(spec: Spec, limits: Limits, options: dict) -> bytes:

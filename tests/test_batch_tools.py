@@ -165,6 +165,29 @@ def test_fingerprint_parts_each_detect_their_change(graded):
     assert fingerprint.changed(None, base) == list(base)
 
 
+def test_fingerprint_sees_rules_and_provided_modules(tmp_path):
+    from autograder import fingerprint
+
+    spec = Spec.from_registry(MODULE)
+    base = fingerprint.compute(spec, Limits())
+    pkg = tmp_path / "numdl"
+    shutil.copytree(spec.package, pkg)
+    copy = dataclasses.replace(spec, package=pkg)
+    assert fingerprint.changed(base, fingerprint.compute(copy, Limits())) == []
+    rules = pkg / "rules.py"
+    src = rules.read_text()
+    other = src.replace('"conv": (', '"conv": ("numpy.kron", ', 1)
+    assert other != src
+    rules.write_text(other)  # another module's rule: this module keeps its grades
+    assert fingerprint.changed(base, fingerprint.compute(copy, Limits())) == []
+    rules.write_text(src.replace('"spectral": (', '"spectral": ("numpy.kron", ', 1))
+    got = fingerprint.changed(base, fingerprint.compute(copy, Limits()))
+    assert got == ["forbidden-routine rules"]
+    rules.write_text(src)
+    (pkg / "checks.py").write_text((pkg / "checks.py").read_text() + "\n# changed\n")
+    assert fingerprint.changed(base, fingerprint.compute(copy, Limits())) == ["provided modules"]
+
+
 def test_killed_regrade_then_rerun_equals_an_uninterrupted_one(tmp_path):
     paths = [str(p) for p in _subs(tmp_path / "subs")]
     args = ["grade", MODULE, *paths, "--quiet", "--timeout", "5"]
