@@ -58,6 +58,7 @@ class CaseResult:
     hidden: bool
     passed: bool
     message: str
+    hint: str | None = None
 
 
 @dataclass
