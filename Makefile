@@ -32,6 +32,7 @@ grade: install
 	@test -n "$$(ls -A "$(SUBMISSIONS)")" || { echo "error: submissions folder $(SUBMISSIONS) is empty" >&2; exit 2; }
 	$(PY) -m autograder grade $(MODULE) $(SUBMISSIONS)/* --out $(OUT) --workers $(WORKERS)
 	$(PY) -m autograder report $(OUT)
+	$(if $(SIMILARITY),$(PY) -m autograder similarity $(MODULE) $(SUBMISSIONS)/* --out $(OUT)/similarity)
 
 report: install
 	$(PY) -m autograder report $(OUT)

@@ -90,6 +90,28 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_similarity(args: argparse.Namespace) -> int:
+    """Report pairs of submissions whose code overlaps (copydetect, stub as boilerplate)."""
+    from autograder import similarity
+
+    preflight.existing(args.submissions)
+    out = preflight.writable_folder(args.out)
+    if args.threshold is None:
+        args.threshold = similarity.THRESHOLD
+    try:
+        pairs, skipped = similarity.run(args.module, args.submissions, out, args.threshold)
+    except ValueError as e:
+        raise preflight.Problem(str(e)) from None
+    for s in skipped:
+        print(f"skipped {s}", file=sys.stderr)
+    print(
+        f"{len(pairs)} pair(s) with overlap >= {args.threshold:g} among "
+        f"{len(args.submissions) - len(skipped)} submission(s): "
+        f"{out / 'similarity.csv'}, {out / 'similarity.html'}"
+    )
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from autograder import demo
 
@@ -148,6 +170,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="summarize a grading folder: table, histogram, feedback")
     p.add_argument("dir")
     p.set_defaults(func=cmd_report)
+    p = sub.add_parser("similarity", help="pairs of submissions that share code (copydetect)")
+    p.add_argument("module", choices=list(modules.MODULES))
+    p.add_argument("submissions", nargs="+", metavar="SUBMISSION")
+    p.add_argument("--out", required=True, help="output folder (similarity.csv, similarity.html)")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="report pairs whose overlap in either direction reaches this share (default 0.5)",
+    )
+    p.set_defaults(func=cmd_similarity)
     p = sub.add_parser("demo", help="release, then grade example submissions of every module")
     p.add_argument("--out", default=str(modules.ROOT / "out" / "demo"))
     p.set_defaults(func=cmd_demo)

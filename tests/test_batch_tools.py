@@ -301,4 +301,19 @@ def test_make_grade_errors(folders):
         cmd = ["make", "-s", "grade", f"SUBMISSIONS={folder}", f"OUT={folders / 'mk'}"]
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
         assert proc.returncode == 2
-        assert proc.stderr.splitlines()[0] == f"error: submissions folder {folder} {words}"
+        assert f"error: submissions folder {folder} {words}" in proc.stderr.splitlines()
+        assert "Traceback" not in proc.stderr
+
+
+def test_similarity_errors(folders):
+    b, sub = folders, str(folders / f"{MODULE}.py")
+    _one_line_error(
+        _cli("similarity", MODULE, sub, str(b / "missing"), "--out", str(b / "s1")),
+        "does not exist",
+    )
+    _one_line_error(
+        _cli("similarity", MODULE, sub, str(b / "empty"), "--out", str(b / "s2")), "at least two"
+    )
+    _one_line_error(
+        _cli("similarity", MODULE, sub, sub, "--out", str(b / "file" / "s")), "cannot write"
+    )
