@@ -131,7 +131,7 @@ def strip_notebook(text: str) -> str:
 def requirements() -> str:
     """The student's pinned requirements: the instructor's pins minus instructor-only tools."""
     deps = tomllib.loads((modules.ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    skip = ("ruff", "pytest")
+    skip = ("ruff", "pytest", "copydetect")
     keep = [d for d in deps if not d.startswith(skip)] + list(STUDENT_EXTRAS)
     return (
         "# The course environment (pinned). Install with `make install`.\n" + "\n".join(keep) + "\n"
