@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import importlib
 import itertools
 import os
 import shutil
@@ -452,8 +453,20 @@ def _activation(name: Any) -> Callable | None:
     return None
 
 
+def _imported(name: str) -> Any:
+    """The module ``name`` if some thread has imported (or is importing) it, else ``None``.
+
+    Tests of two submissions run in two threads here: a module another thread is still
+    importing sits half-initialized in ``sys.modules``, so it is imported properly (which
+    waits for that import to finish) instead of being used as found.
+    """
+    if name not in sys.modules:
+        return None
+    return importlib.import_module(name)
+
+
 def _activation_name(x: Any) -> str | None:
-    mod = sys.modules.get("numdl.activations")
+    mod = _imported("numdl.activations")
     name = getattr(x, "__name__", None)
     if (
         mod is not None
@@ -466,7 +479,7 @@ def _activation_name(x: Any) -> str | None:
 
 
 def _is_linear_operator(x: Any) -> bool:
-    mod = sys.modules.get("scipy.sparse.linalg")
+    mod = _imported("scipy.sparse.linalg")
     return mod is not None and isinstance(x, mod.LinearOperator)
 
 
