@@ -434,7 +434,7 @@ def modified_arguments(header: dict, bufs: list, msg: dict, rbufs: list) -> list
             shape != shape0
             or not isinstance(dtype, str)
             or dtype[1:] != code
-            or (bytes(rbufs[k]) != bytes(bufs[b]))
+            or memoryview(rbufs[k]) != memoryview(bufs[b])
         ):
             name = names.get(str(b))
             modified.append(str(name)[:200] if isinstance(name, str) else path)
