@@ -24,8 +24,9 @@ h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.6em; }
 table { border-collapse: collapse; margin: 0.5em 0; }
 th, td { border: 1px solid #bbb; padding: 0.25em 0.6em; text-align: right; }
 th { background: #e8eef6; } td.l, th.l { text-align: left; }
-tr.bad td { background: #fbeaea; } .flag { color: #a33; font-weight: bold; }
-img { max-width: 100%; border: 1px solid #ddd; margin: 0.3em 0.6em 0.3em 0; }
+td { white-space: nowrap; } tr.bad td { background: #fbeaea; }
+.flag { color: #a33; font-weight: bold; display: block; text-align: left; white-space: normal; }
+img { max-width: 48%; vertical-align: top; border: 1px solid #ddd; margin: 0.3em 0.6em 0.3em 0; }
 """
 
 
