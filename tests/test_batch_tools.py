@@ -261,6 +261,12 @@ def folders(tmp_path_factory):
     (other / "gradebook.csv").write_text("submission,sha256,status,score,max_score,q1\n")
     rec = {"score": 0, "extra_data": {"module": "conv", "submission": "x", "sha256": "0"}}
     (other / "results" / "x.json").write_text(json.dumps(rec))
+    mixed = base / "mixed"  # a grading folder with results of two modules
+    shutil.copytree(other, mixed)
+    rec["extra_data"]["module"] = MODULE
+    (mixed / "results" / "y.json").write_text(json.dumps(rec))
+    (base / "notbook").mkdir()
+    (base / "notbook" / "gradebook.csv").write_text("name,score\nalice,3\n")
     return base
 
 
@@ -287,6 +293,8 @@ def test_report_errors(folders):
     _one_line_error(_cli("report", str(b / "missing")), "missing", "does not exist")
     _one_line_error(_cli("report", str(b / "empty")), "no gradebook.csv")
     _one_line_error(_cli("report", str(b / "file")), "not a folder")
+    _one_line_error(_cli("report", str(b / "notbook")), "not a gradebook")
+    _one_line_error(_cli("report", str(b / "mixed")), "mixes grades of modules conv, spectral")
 
 
 def test_check_and_demo_errors(folders):
