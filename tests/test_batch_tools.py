@@ -235,6 +235,12 @@ def test_hidden_feedback_after_published_shows_hidden_messages(tmp_path):
     rec = json.loads((out / "results" / f"{MODULE}.json").read_text())
     hidden = [t for t in rec["tests"] if t["visibility"] == "after_published"]
     assert hidden and all("NotImplementedError" in t["output"] for t in hidden)
+    assert _cli("report", str(out)).returncode == 0
+    fb = (out / "feedback" / f"{MODULE}.txt").read_text()
+    lines = fb.splitlines()
+    marks = [i for i, ln in enumerate(lines) if "[FAIL] hidden test" in ln]
+    assert len(marks) == len(hidden)
+    assert all(lines[i + 1].startswith("      ") and lines[i + 1].strip() for i in marks)
 
 
 # ------------------------------------------------------------------ clear errors, exit status 2
