@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import pathlib
 
-from autograder import results
+from autograder import hints, results
 
 
 def _records(out: pathlib.Path, names: list[str]) -> dict[str, dict]:
@@ -106,7 +106,8 @@ def report(out: pathlib.Path) -> str:
     Returns
     -------
     str
-        The per-question table (mean, min, max, share with full marks). Writes
+        The per-question table (mean, min, max, share with full marks) and the most
+        frequent hints per question (:func:`autograder.hints.top_hints`). Writes
         ``out/histogram.png`` and ``out/feedback/<submission>.txt``.
     """
     rows = results.read_gradebook(out / "gradebook.csv")
@@ -124,4 +125,5 @@ def report(out: pathlib.Path) -> str:
     fb.mkdir(exist_ok=True)
     for name, rec in recs.items():
         results.atomic_write(fb / f"{name}.txt", feedback(rec).encode())
+    text += "\n\n" + hints.hints_table(hints.top_hints(hints.batch_cases(out, recs)), len(recs))
     return text + f"\n\nwrote {out / 'histogram.png'} and {len(recs)} feedback file(s) in {fb}"

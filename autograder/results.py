@@ -84,7 +84,8 @@ def record(
     dict
         ``score``, ``output``, ``tests`` (one per case: ``name``, ``score``, ``max_score``,
         ``output``, ``visibility``; hidden cases ``after_published`` with a generic
-        ``output``) and ``extra_data`` (submission, sha256, status, per-question scores).
+        ``output``; ``extra_data`` with ``question``, ``hidden`` and the ``hint`` of a
+        visible failed case) and ``extra_data`` (submission, sha256, status, per-question scores).
     """
     tests = []
     for q in questions:
@@ -103,7 +104,11 @@ def record(
                     "max_score": c.points,
                     "output": text,
                     "visibility": "after_published" if c.hidden else "visible",
-                    "extra_data": {"question": q.name, "hidden": c.hidden},
+                    "extra_data": {
+                        "question": q.name,
+                        "hidden": c.hidden,
+                        "hint": None if c.hidden or q.forced_zero else c.hint,
+                    },
                 }
             )
     total = sum(q.score for q in questions)
