@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import importlib
 import itertools
 import os
 import shutil
@@ -260,10 +261,7 @@ class WorkerProcess:
             raise Incident("crash", f"the worker answered out of turn in `{proxy.__name__}`")
         try:
             value = self.decode(msg.get("value"), rbufs)
-            modified = msg.get("modified", [])
-            if not isinstance(modified, list):
-                raise P.ProtocolError("bad list of modified arguments")
-            proxy.__numdl_modified__ = [str(m)[:200] for m in modified[:50]]
+            proxy.__numdl_modified__ = modified_arguments(header, bufs, msg, rbufs)[:50]
             states = msg.get("rngs", [])
             for item in states if isinstance(states, list) else []:
                 if isinstance(item, list) and len(item) == 2 and item[0] in rngs:
@@ -393,6 +391,58 @@ class WorkerProcess:
         raise P.ProtocolError(f"unknown value tag {str(tag)[:50]!r}")
 
 
+def _sent_arrays(obj: Any, found: dict, path: str = "") -> None:
+    """``{buffer index: (dtype code, shape, path)}`` of the arrays in an encoded value."""
+    if isinstance(obj, dict):
+        tag = obj.get("$")
+        if tag == "nd" and not obj.get("scalar"):
+            found[obj["b"]] = (obj["d"], obj["s"], path)
+        elif tag in ("list", "tuple"):
+            for i, v in enumerate(obj["v"]):
+                _sent_arrays(v, found, f"{path}[{i}]")
+        elif tag == "dict":
+            for k, v in zip(obj["k"], obj["v"]):
+                _sent_arrays(v, found, f"{path}[{k!r}]")
+
+
+def modified_arguments(header: dict, bufs: list, msg: dict, rbufs: list) -> list[str]:
+    """The argument arrays that a call modified in place, decided here from bytes.
+
+    The worker returns, for every array it received, its shape, dtype and bytes after the
+    call; they are compared with what was sent. The worker's own process may have been
+    patched by student code, so no comparison happens there. Names come from the worker
+    (parameter names, best effort) or, failing that, from the position in the call.
+    """
+    sent: dict = {}
+    for i, v in enumerate(header["args"]["v"]):
+        _sent_arrays(v, sent, f"argument {i + 1}")
+    for k, v in zip(header["kwargs"]["k"], header["kwargs"]["v"]):
+        _sent_arrays(v, sent, str(k))
+    after, names = msg.get("after", []), msg.get("names", {})
+    if not isinstance(after, list) or not isinstance(names, dict):
+        raise P.ProtocolError("bad state of the arguments")
+    seen, modified = set(), []
+    for item in after:
+        if not (isinstance(item, list) and len(item) == 4):
+            raise P.ProtocolError("bad state of an argument")
+        b, shape, dtype, k = item
+        if b not in sent or b in seen or type(k) is not int or not 0 <= k < len(rbufs):
+            raise P.ProtocolError("bad state of an argument")
+        seen.add(b)
+        code, shape0, path = sent[b]
+        if (
+            shape != shape0
+            or not isinstance(dtype, str)
+            or dtype[1:] != code
+            or memoryview(rbufs[k]) != memoryview(bufs[b])
+        ):
+            name = names.get(str(b))
+            modified.append(str(name)[:200] if isinstance(name, str) else path)
+    if seen != set(sent):
+        raise P.ProtocolError("the state of some arguments is missing")
+    return modified
+
+
 def _activation(name: Any) -> Callable | None:
     try:
         import numdl.activations as acts
@@ -403,8 +453,20 @@ def _activation(name: Any) -> Callable | None:
     return None
 
 
+def _imported(name: str) -> Any:
+    """The module ``name`` if some thread has imported (or is importing) it, else ``None``.
+
+    Tests of two submissions run in two threads here: a module another thread is still
+    importing sits half-initialized in ``sys.modules``, so it is imported properly (which
+    waits for that import to finish) instead of being used as found.
+    """
+    if name not in sys.modules:
+        return None
+    return importlib.import_module(name)
+
+
 def _activation_name(x: Any) -> str | None:
-    mod = sys.modules.get("numdl.activations")
+    mod = _imported("numdl.activations")
     name = getattr(x, "__name__", None)
     if (
         mod is not None
@@ -417,7 +479,7 @@ def _activation_name(x: Any) -> str | None:
 
 
 def _is_linear_operator(x: Any) -> bool:
-    mod = sys.modules.get("scipy.sparse.linalg")
+    mod = _imported("scipy.sparse.linalg")
     return mod is not None and isinstance(x, mod.LinearOperator)
 
 

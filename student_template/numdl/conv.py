@@ -12,6 +12,14 @@ smoothness regularizer, and a convolutional layer with its backpropagation.
 with zero (outside values 0) or periodic (indices modulo the size) boundary. Image batches have
 shape ``(H, W, c, N)``: height, width, channels, examples (examples last, like the columns of
 ``Y`` in the other modules); kernels have shape ``(k1, k2, c_in, c_out)``.
+
+From scratch: in this module do not call scipy.ndimage, scipy.signal, numpy.convolve,
+numpy.correlate, scipy.linalg.toeplitz, scipy.linalg.circulant,
+scipy.linalg.convolution_matrix; in no module call sklearn, torch, jax, tensorflow,
+autograd (a module's name stands for everything in it). A question whose functions call
+one of them scores 0. Everything else of numpy and scipy is allowed (factorizations and
+solves, the FFT, scipy.sparse, the other scipy.special functions,
+numpy.lib.stride_tricks). See numdl/rules.py and the README.
 """
 
 from __future__ import annotations

@@ -4,6 +4,12 @@ The layer ``Z = act(K Y + b 1^T)``, its Jacobians (directional derivatives and t
 transposes), the loss of a single-layer softmax classifier, variable projection for the
 least-squares loss, and minibatch stochastic gradient descent with momentum. Examples are the
 **columns** of ``Y`` ``(n_f, n)``; ``K`` is ``(m, n_f)``, ``b`` is ``(m,)``.
+
+From scratch: in this module do not call scipy.optimize; in no module call sklearn, torch,
+jax, tensorflow, autograd (a module's name stands for everything in it). A question whose
+functions call one of them scores 0. Everything else of numpy and scipy is allowed
+(factorizations and solves, the FFT, scipy.sparse, the other scipy.special functions,
+numpy.lib.stride_tricks). See numdl/rules.py and the README.
 """
 
 from __future__ import annotations
