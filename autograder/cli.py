@@ -13,8 +13,10 @@ from autograder import inprocess, modules, preflight, release, testfiles
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from autograder import gradescope
+    from autograder import gradescope, hints
 
+    for name in hints.write_tables():
+        print(f"rebuilt the hint table {hints.table_path(name).relative_to(modules.ROOT)}")
     target = release.release()
     print(f"released {len(modules.ready_modules())} module(s) into {target}")
     zips = gradescope.build_all()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import pathlib
 
-from autograder import report_html, results
+from autograder import hints, report_html, results
 
 
 def _records(out: pathlib.Path, names: list[str]) -> dict[str, dict]:
@@ -111,7 +111,8 @@ def report(out: pathlib.Path) -> str:
     Returns
     -------
     str
-        The per-question table (mean, min, max, share with full marks). Writes
+        The per-question table (mean, min, max, share with full marks) and the most
+        frequent hints per question (:func:`autograder.hints.top_hints`). Writes
         ``out/histogram.png`` and ``out/feedback/<submission>.txt``.
     """
     rows = results.read_gradebook(out / "gradebook.csv")
@@ -129,6 +130,7 @@ def report(out: pathlib.Path) -> str:
     fb.mkdir(exist_ok=True)
     for name, rec in recs.items():
         results.atomic_write(fb / f"{name}.txt", feedback(rec).encode())
+    text += "\n\n" + hints.hints_table(hints.top_hints(hints.batch_cases(out, recs)), len(recs))
     page = report_html.write(out, rows, recs, possible)
     return text + (
         f"\n\nwrote {out / 'histogram.png'}, {page} and {len(recs)} feedback file(s) in {fb}"

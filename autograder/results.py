@@ -89,7 +89,8 @@ def record(
     dict
         ``score``, ``output``, ``tests`` (one per case: ``name``, ``score``, ``max_score``,
         ``output``, ``visibility``; hidden cases ``after_published``, their ``output`` as
-        ``hidden_feedback`` says) and ``extra_data`` (submission, sha256, status,
+        ``hidden_feedback`` says; ``extra_data`` with ``question``, ``hidden`` and the ``hint``
+        of a visible failed case) and ``extra_data`` (submission, sha256, status,
         per-question scores).
     """
     tests = []
@@ -114,7 +115,11 @@ def record(
                     "max_score": c.points,
                     "output": text,
                     "visibility": "after_published" if c.hidden else "visible",
-                    "extra_data": {"question": q.name, "hidden": c.hidden},
+                    "extra_data": {
+                        "question": q.name,
+                        "hidden": c.hidden,
+                        "hint": None if c.hidden or q.forced_zero else c.hint,
+                    },
                 }
             )
     total = sum(q.score for q in questions)
