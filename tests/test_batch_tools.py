@@ -186,6 +186,12 @@ def test_fingerprint_sees_rules_and_provided_modules(tmp_path):
     rules.write_text(src)
     (pkg / "checks.py").write_text((pkg / "checks.py").read_text() + "\n# changed\n")
     assert fingerprint.changed(base, fingerprint.compute(copy, Limits())) == ["provided modules"]
+    tests = tmp_path / "tests"
+    shutil.copytree(spec.tests[0].parent, tests)
+    moved = dataclasses.replace(spec, tests=[tests / p.name for p in spec.tests])
+    assert fingerprint.changed(base, fingerprint.compute(moved, Limits())) == []
+    (tests / "hints.json").write_text((tests / "hints.json").read_text().replace("e", "E", 1))
+    assert fingerprint.changed(base, fingerprint.compute(moved, Limits())) == ["hint table"]
 
 
 def test_killed_regrade_then_rerun_equals_an_uninterrupted_one(tmp_path):
