@@ -57,12 +57,6 @@ def _tests(spec: Spec, limits: Limits, options: dict) -> bytes:
     return _files(list(spec.tests), spec.tests[0].parent if spec.tests else _HERE)
 
 
-def _hint_table(spec: Spec, limits: Limits, options: dict) -> bytes:
-    # The mutants' failure signatures next to the test files (``numdl.hints``): the feedback.
-    folder = spec.tests[0].parent if spec.tests else _HERE
-    return _files([folder / "hints.json"], folder)
-
-
 def _provided(spec: Spec, limits: Limits, options: dict) -> bytes:
     # rules.py is a provided module too; its part is "forbidden-routine rules" (below).
     names = [m for m in spec.provided if m != "rules"]
@@ -71,6 +65,12 @@ def _provided(spec: Spec, limits: Limits, options: dict) -> bytes:
 
 def _prereqs(spec: Spec, limits: Limits, options: dict) -> bytes:
     return _files([spec.package / f"{m}.py" for m in spec.prereqs], spec.package)
+
+
+def _hints(spec: Spec, limits: Limits, options: dict) -> bytes:
+    # The hint table next to the test files (``autograder.hints``): it decides the hints.
+    folder = spec.tests[0].parent if spec.tests else _HERE
+    return _files([folder / "hints.json"], folder)
 
 
 def _limits(spec: Spec, limits: Limits, options: dict) -> bytes:
@@ -118,7 +118,7 @@ def _feedback(spec: Spec, limits: Limits, options: dict) -> bytes:
 #: The parts of the fingerprint, in the order reasons are reported: (name, how to compute it).
 PARTS: list[tuple[str, Callable[[Spec, Limits, dict], bytes]]] = [
     ("tests", _tests),
-    ("hint table", _hint_table),
+    ("hint table", _hints),
     ("provided modules", _provided),
     ("prerequisite references", _prereqs),
     ("limits", _limits),
