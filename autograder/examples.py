@@ -7,7 +7,9 @@ They live with the module, never reach students, and are built from the referenc
   once in the reference source, and the mutant must lose points on ``question``;
 - ``assignments/NN_<module>/examples/alternatives/<name>.py`` holds re-definitions of some
   functions (a different but correct method); the submission is the reference followed by
-  that file, so the later definitions win, and it must get full marks.
+  that file, so the later definitions win, and it must get full marks;
+- ``assignments/NN_<module>/examples/unseen/<name>.py``: bugs written blind, to measure the
+  hints (see :func:`unseen`).
 """
 
 from __future__ import annotations
@@ -77,6 +79,21 @@ def alternatives(module: str) -> list[Example]:
         doc = text.split('"""')[1].strip().splitlines()[0] if text.startswith('"""') else ""
         src = ref + f"\n\n# ---- correct alternative: {path.stem} ----\n" + text
         out.append(Example(module, f"alt_{path.stem}", "alternative", src, why=doc))
+    return out
+
+
+def unseen(module: str) -> list[Example]:
+    """Bugs written blind (by someone who never saw the mutants): complete modules in
+    ``examples/unseen/<name>.py`` whose docstring's first line states the mistake, and
+    ``correct.py``, that author's correct version (kind ``alternative``). They measure the
+    hints honestly and are never used to build them."""
+    m = modules.get(module)
+    out = []
+    for path in sorted((m.examples / "unseen").glob("*.py")):
+        text = path.read_text()
+        doc = text.split('"""')[1].strip().splitlines()[0] if '"""' in text else ""
+        kind = "alternative" if path.stem == "correct" else "unseen"
+        out.append(Example(module, f"unseen_{path.stem}", kind, text, why=doc))
     return out
 
 
