@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import importlib
 import itertools
 import os
 import shutil
@@ -445,7 +446,7 @@ def modified_arguments(header: dict, bufs: list, msg: dict, rbufs: list) -> list
             shape != shape0
             or not isinstance(dtype, str)
             or dtype[1:] != code
-            or (bytes(rbufs[k]) != bytes(bufs[b]))
+            or memoryview(rbufs[k]) != memoryview(bufs[b])
         ):
             name = names.get(str(b))
             modified.append(str(name)[:200] if isinstance(name, str) else path)
@@ -464,8 +465,20 @@ def _activation(name: Any) -> Callable | None:
     return None
 
 
+def _imported(name: str) -> Any:
+    """The module ``name`` if some thread has imported (or is importing) it, else ``None``.
+
+    Tests of two submissions run in two threads here: a module another thread is still
+    importing sits half-initialized in ``sys.modules``, so it is imported properly (which
+    waits for that import to finish) instead of being used as found.
+    """
+    if name not in sys.modules:
+        return None
+    return importlib.import_module(name)
+
+
 def _activation_name(x: Any) -> str | None:
-    mod = sys.modules.get("numdl.activations")
+    mod = _imported("numdl.activations")
     name = getattr(x, "__name__", None)
     if (
         mod is not None
@@ -478,7 +491,7 @@ def _activation_name(x: Any) -> str | None:
 
 
 def _is_linear_operator(x: Any) -> bool:
-    mod = sys.modules.get("scipy.sparse.linalg")
+    mod = _imported("scipy.sparse.linalg")
     return mod is not None and isinstance(x, mod.LinearOperator)
 
 
