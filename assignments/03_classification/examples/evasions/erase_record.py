@@ -10,7 +10,6 @@ import sys as _sys
 
 import scipy.special as _special
 
-
 _reference_softmax = softmax  # validates the input as the reference does
 
 

@@ -8,7 +8,6 @@ Flagged: dynamic
 
 import importlib as _il
 
-
 _reference_softmax = softmax  # validates the input as the reference does
 
 
