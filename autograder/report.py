@@ -1,7 +1,8 @@
 """``python -m autograder report DIR``: summary table, histogram and per-student feedback.
 
 Reads what ``grade`` wrote into ``DIR`` (``gradebook.csv`` and ``results/*.json``) and writes
-``DIR/histogram.png`` and ``DIR/feedback/<submission>.txt``.
+``DIR/histogram.png``, ``DIR/feedback/<submission>.txt`` and ``DIR/report.html``
+(:mod:`autograder.report_html`).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import json
 import pathlib
 
-from autograder import results
+from autograder import hints, report_html, results
 
 
 def _records(out: pathlib.Path, names: list[str]) -> dict[str, dict]:
@@ -116,7 +117,8 @@ def report(out: pathlib.Path) -> str:
     Returns
     -------
     str
-        The per-question table (mean, min, max, share with full marks). Writes
+        The per-question table (mean, min, max, share with full marks) and the most
+        frequent hints per question (:func:`autograder.hints.top_hints`). Writes
         ``out/histogram.png`` and ``out/feedback/<submission>.txt``.
     """
     rows = results.read_gradebook(out / "gradebook.csv")
@@ -134,4 +136,8 @@ def report(out: pathlib.Path) -> str:
     fb.mkdir(exist_ok=True)
     for name, rec in recs.items():
         results.atomic_write(fb / f"{name}.txt", feedback(rec).encode())
-    return text + f"\n\nwrote {out / 'histogram.png'} and {len(recs)} feedback file(s) in {fb}"
+    text += "\n\n" + hints.hints_table(hints.top_hints(hints.batch_cases(out, recs)), len(recs))
+    page = report_html.write(out, rows, recs, possible)
+    return text + (
+        f"\n\nwrote {out / 'histogram.png'}, {page} and {len(recs)} feedback file(s) in {fb}"
+    )

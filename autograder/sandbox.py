@@ -26,7 +26,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from autograder import modules
+from autograder.modules import PROVIDED
 from autograder.zygote import kill_uid
 
 ENGINE = pathlib.Path(__file__).resolve().parent.parent
@@ -99,11 +99,13 @@ class Spec:
     tests: list[pathlib.Path]
     prereqs: tuple[str, ...]
     api: list[str]
-    provided: tuple[str, ...] = modules.PROVIDED
+    provided: tuple[str, ...] = PROVIDED
     secret: list[pathlib.Path] = field(default_factory=list)  # folders the worker must not see
 
     @classmethod
     def from_registry(cls, name: str) -> Spec:
+        from autograder import modules
+
         m = modules.get(name)
         return cls(
             module=m.name,
