@@ -7,7 +7,9 @@ They live with the module, never reach students, and are built from the referenc
   once in the reference source, and the mutant must lose points on ``question``;
 - ``assignments/NN_<module>/examples/alternatives/<name>.py`` holds re-definitions of some
   functions (a different but correct method); the submission is the reference followed by
-  that file, so the later definitions win, and it must get full marks.
+  that file, so the later definitions win, and it must get full marks;
+- ``assignments/NN_<module>/examples/unseen/<name>.py``: bugs written blind, to measure the
+  hints (see :func:`unseen`).
 """
 
 from __future__ import annotations
@@ -115,6 +117,21 @@ def shortcuts(module: str, folder: str = "shortcuts") -> list[Example]:
 def flagged(example: Example) -> bool:
     """Whether a shortcut declares ``Flagged: dynamic`` (reached by dynamic means)."""
     return "\nFlagged: dynamic" in "\n" + example.why
+
+
+def unseen(module: str) -> list[Example]:
+    """Bugs written blind (by someone who never saw the mutants): complete modules in
+    ``examples/unseen/<name>.py`` whose docstring's first line states the mistake, and
+    ``correct.py``, that author's correct version (kind ``alternative``). They measure the
+    hints honestly and are never used to build them."""
+    m = modules.get(module)
+    out = []
+    for path in sorted((m.examples / "unseen").glob("*.py")):
+        text = path.read_text()
+        doc = text.split('"""')[1].strip().splitlines()[0] if '"""' in text else ""
+        kind = "alternative" if path.stem == "correct" else "unseen"
+        out.append(Example(module, f"unseen_{path.stem}", kind, text, why=doc))
+    return out
 
 
 def all_examples(module: str) -> list[Example]:

@@ -67,6 +67,12 @@ def _prereqs(spec: Spec, limits: Limits, options: dict) -> bytes:
     return _files([spec.package / f"{m}.py" for m in spec.prereqs], spec.package)
 
 
+def _hints(spec: Spec, limits: Limits, options: dict) -> bytes:
+    # The hint table next to the test files (``autograder.hints``): it decides the hints.
+    folder = spec.tests[0].parent if spec.tests else _HERE
+    return _files([folder / "hints.json"], folder)
+
+
 def _limits(spec: Spec, limits: Limits, options: dict) -> bytes:
     return repr(sorted(dataclasses.asdict(limits).items())).encode()
 
@@ -112,6 +118,7 @@ def _feedback(spec: Spec, limits: Limits, options: dict) -> bytes:
 #: The parts of the fingerprint, in the order reasons are reported: (name, how to compute it).
 PARTS: list[tuple[str, Callable[[Spec, Limits, dict], bytes]]] = [
     ("tests", _tests),
+    ("hint table", _hints),
     ("provided modules", _provided),
     ("prerequisite references", _prereqs),
     ("limits", _limits),

@@ -224,3 +224,37 @@ def hints_table(top: dict[str, list[tuple[str, int]]], n_submissions: int) -> st
         for hint, n in rows:
             lines.append(f"  {q:<5} {n:>4} / {n_submissions:<4} {hint}")
     return "\n".join(lines)
+
+
+def hints_of(example: examples.Example) -> dict[str, list[str]]:
+    """The distinct hints an example gets on every question, ``{question: [hint, ...]}``
+    (questions without hints left out), and the questions where it loses points as keys
+    with empty lists."""
+    out: dict[str, list[str]] = {}
+    for path in modules.get(example.module).test_files():
+        runs = run_example(example, path.stem)
+        if any(not r.passed for r in runs):
+            out[path.stem] = list(dict.fromkeys(r.hint for r in runs if r.hint))
+    return out
+
+
+def measure(names: Iterable[str]) -> str:
+    """Per unseen bug of each module: the questions it fails and the hints it gets (for the
+    instructor to judge against the bug's own description); correct versions must get none."""
+    lines = []
+    for name in names:
+        for ex in examples.unseen(name):
+            got = hints_of(ex)
+            hinted = sorted({h for hs in got.values() for h in hs})
+            lines.append(f"{name} {ex.name} [{ex.kind}]: {ex.why}")
+            lines.append(f"    fails {', '.join(got) or 'nothing'}; {len(hinted)} hint(s)")
+            lines += [f"    Hint: {h}" for h in hinted]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import sys
+    import warnings
+
+    warnings.simplefilter("ignore")  # buggy code overflows
+    print(measure(sys.argv[1:] or [m.name for m in modules.ready_modules()]))

@@ -272,3 +272,20 @@ def test_notebook_grader_check_shows_the_hint(tmp_path):
         text=True,
     )
     assert f"Hint: {mut.why}" in run.stdout, run.stdout[-2000:] + run.stderr[-2000:]
+
+
+def test_grading_fingerprint_sees_the_hint_table(tmp_path):
+    """A changed hint table changes what results hold: its part of the fingerprint changes."""
+    import dataclasses
+
+    from autograder import fingerprint
+    from autograder.sandbox import Limits, Spec
+
+    spec = Spec.from_registry("spectral")
+    base = fingerprint.compute(spec, Limits())
+    tests = tmp_path / "tests"
+    shutil.copytree(spec.tests[0].parent, tests)
+    copy = dataclasses.replace(spec, tests=[tests / p.name for p in spec.tests])
+    assert fingerprint.changed(base, fingerprint.compute(copy, Limits())) == []
+    (tests / "hints.json").write_text("{}")
+    assert fingerprint.changed(base, fingerprint.compute(copy, Limits())) == ["hint table"]
