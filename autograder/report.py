@@ -66,7 +66,8 @@ def histogram(scores: list[float], total: float, path: pathlib.Path) -> None:
 
 
 def feedback(rec: dict) -> str:
-    """What a student may read: public cases with messages, hidden cases only pass/fail."""
+    """What a student may read: public cases with messages, hidden cases pass/fail (and their
+    messages when the results show them: ``--hidden-feedback after-published``)."""
     x = rec["extra_data"]
     lines = [
         f"Submission {x['submission']} (module {x['module']})",
@@ -92,6 +93,9 @@ def feedback(rec: dict) -> str:
                     lines += ["      " + ln for ln in str(t["output"]).splitlines()[:30]]
             else:
                 lines.append(f"  [{mark}] hidden test ({results.fmt(t['max_score'])} pt)")
+                head, _, shown = str(t["output"]).partition("\n")  # after-published only
+                if mark == "FAIL" and head == "failed (hidden test case)":
+                    lines += ["      " + ln for ln in shown.splitlines()[:30]]
         lines.append("")
     return "\n".join(lines)
 

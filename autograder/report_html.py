@@ -4,7 +4,8 @@ No server, no network, no script: the figures are PNGs embedded as ``data:`` URI
 is inline, and every link is relative (``feedback/<submission>.txt``). It shows the statuses,
 the per-question table, the total-score histogram, the per-question score distribution, one
 row per submission (score per question, flags where the grader raised any, a link to the
-feedback) and, when the details hold hints, the most frequent hints per question.
+feedback) and, when the details hold hints, the most frequent hints per question
+(:func:`autograder.hints.top_hints`, the same table as the text report's).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pathlib
 import urllib.parse
 from collections import Counter
 
-from autograder import details, results
+from autograder import hints, results
 
 STYLE = """
 body { font-family: sans-serif; margin: 2em; color: #222; max-width: 75em; }
@@ -98,28 +99,6 @@ def _table(head: list[str], body: list[list[str]], left: int = 1, classes=None) 
     return "\n".join(out)
 
 
-def frequent_hints(out: pathlib.Path, names: list[str], top: int = 5) -> list[tuple[str, str, int]]:
-    """``(question, hint, submissions)``: the ``top`` most frequent hints of each question.
-
-    Read from the instructor-only details (a hint counts once per submission).
-    """
-    counts: Counter = Counter()
-    for name in names:
-        seen = set()
-        for c in details.load(out, name) or []:
-            if c.get("hint") and not c.get("passed"):
-                seen.add((c["question"], c["hint"]))
-        counts.update(seen)
-    by_q: dict[str, list[tuple[str, int]]] = {}
-    for (q, hint), n in counts.most_common():
-        by_q.setdefault(q, []).append((hint, n))
-    return [(q, h, n) for q in sorted(by_q, key=_qkey) for h, n in by_q[q][:top]]
-
-
-def _qkey(q: str):
-    return (0, int(q[1:])) if q[1:].isdigit() else (1, q)
-
-
 def page(out: pathlib.Path, rows: list[dict], recs: dict[str, dict], possible: dict) -> str:
     """The HTML text of ``report.html`` (see the module docstring)."""
     e = html.escape
@@ -160,14 +139,15 @@ def page(out: pathlib.Path, rows: list[dict], recs: dict[str, dict], possible: d
             f'<img alt="histogram of total scores" src="{hist}">',
             f'<img alt="score distribution per question" src="{dist}">',
         ]
-    hints = frequent_hints(out, [r["submission"] for r in rows])
-    if hints:
+    top = hints.top_hints(hints.batch_cases(out, recs))
+    frequent = [(q, h, n) for q, found in top.items() for h, n in found]
+    if frequent:
         parts += [
             "<h2>Most frequent hints</h2>",
             "<p>What the class gets wrong: a hint counts once per submission.</p>",
             _table(
                 ["question", "hint", "submissions"],
-                [[e(q), e(h), str(n)] for q, h, n in hints],
+                [[e(q), e(h), str(n)] for q, h, n in frequent],
                 left=2,
             ),
         ]

@@ -186,6 +186,12 @@ def test_fingerprint_sees_rules_and_provided_modules(tmp_path):
     rules.write_text(src)
     (pkg / "checks.py").write_text((pkg / "checks.py").read_text() + "\n# changed\n")
     assert fingerprint.changed(base, fingerprint.compute(copy, Limits())) == ["provided modules"]
+    tests = tmp_path / "tests"
+    shutil.copytree(spec.tests[0].parent, tests)
+    moved = dataclasses.replace(spec, tests=[tests / p.name for p in spec.tests])
+    assert fingerprint.changed(base, fingerprint.compute(moved, Limits())) == []
+    (tests / "hints.json").write_text((tests / "hints.json").read_text().replace("e", "E", 1))
+    assert fingerprint.changed(base, fingerprint.compute(moved, Limits())) == ["hint table"]
 
 
 def test_killed_regrade_then_rerun_equals_an_uninterrupted_one(tmp_path):
@@ -235,6 +241,12 @@ def test_hidden_feedback_after_published_shows_hidden_messages(tmp_path):
     rec = json.loads((out / "results" / f"{MODULE}.json").read_text())
     hidden = [t for t in rec["tests"] if t["visibility"] == "after_published"]
     assert hidden and all("NotImplementedError" in t["output"] for t in hidden)
+    assert _cli("report", str(out)).returncode == 0
+    fb = (out / "feedback" / f"{MODULE}.txt").read_text()
+    lines = fb.splitlines()
+    marks = [i for i, ln in enumerate(lines) if "[FAIL] hidden test" in ln]
+    assert len(marks) == len(hidden)
+    assert all(lines[i + 1].startswith("      ") and lines[i + 1].strip() for i in marks)
 
 
 # ------------------------------------------------------------------ clear errors, exit status 2
