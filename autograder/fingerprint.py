@@ -38,6 +38,7 @@ ENGINE_FILES = (
     "results.py",
     "submissions.py",
     "details.py",
+    "scan.py",  # the review flags (forbidden or dynamically reached routines)
 )
 #: Installed packages whose version decides scores (the test runner and the numerics).
 ENGINE_PACKAGES = ("otter-grader", "numpy", "scipy")
