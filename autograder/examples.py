@@ -23,7 +23,8 @@ from autograder import modules
 
 @dataclass(frozen=True)
 class Example:
-    """An example submission: ``kind`` is ``reference``, ``mutant`` or ``alternative``."""
+    """An example submission: ``kind`` is ``reference``, ``mutant``, ``alternative``,
+    ``shortcut`` or ``evasion`` (for the last two ``question`` lists the lost questions)."""
 
     module: str
     name: str
@@ -80,6 +81,42 @@ def alternatives(module: str) -> list[Example]:
         src = ref + f"\n\n# ---- correct alternative: {path.stem} ----\n" + text
         out.append(Example(module, f"alt_{path.stem}", "alternative", src, why=doc))
     return out
+
+
+def shortcuts(module: str, folder: str = "shortcuts") -> list[Example]:
+    """The module's shortcuts: the reference with functions re-defined to call forbidden routines.
+
+    ``examples/shortcuts/<name>.py``; its docstring says ``Loses: q1 q3`` (the questions that
+    must score 0, all others keep full marks) and, when it reaches the routine by dynamic
+    means, ``Flagged: dynamic`` (the static scan must flag it). ``question`` holds the lost
+    questions separated by spaces, ``why`` the docstring.
+
+    ``folder="evasions"`` gives the attempts to undo the run-time wrappers (they change the
+    interpreter's state, so they run only in the hardened grader); their docstrings also say
+    what each achieves (``Achieves:``).
+    """
+    m = modules.get(module)
+    ref = m.source.read_text()
+    out = []
+    for path in sorted((m.examples / folder).glob("*.py")):
+        text = path.read_text()
+        doc = text.split('"""')[1] if text.startswith('"""') else ""
+        fields = dict(
+            line.split(":", 1)
+            for line in doc.splitlines()
+            if line.startswith(("Loses:", "Flagged:"))
+        )
+        loses = fields.get("Loses", "").split()
+        kind = folder.rstrip("s")
+        src = ref + f"\n\n# ---- {kind}: {path.stem} ----\n" + text
+        ex = Example(module, f"{kind}_{path.stem}", kind, src, " ".join(loses), doc.strip())
+        out.append(ex)
+    return out
+
+
+def flagged(example: Example) -> bool:
+    """Whether a shortcut declares ``Flagged: dynamic`` (reached by dynamic means)."""
+    return "\nFlagged: dynamic" in "\n" + example.why
 
 
 def unseen(module: str) -> list[Example]:

@@ -17,7 +17,16 @@ import threading
 import time
 from collections.abc import Sequence
 
-from autograder import details, fingerprint, regrades, results, submissions, testfiles
+from autograder import (
+    details,
+    fingerprint,
+    regrades,
+    results,
+    rules,
+    scan,
+    submissions,
+    testfiles,
+)
 from autograder.sandbox import Environment, Incident, Limits, Spec, UidSlot, is_root
 from autograder.session import Session
 from autograder.testfiles import CaseResult, QuestionResult
@@ -102,6 +111,7 @@ def grade_submission(
     status, message = "ok", ""
     qs: list[QuestionResult] = []
     session = Session(spec, sub.source, env, uid)
+    forbidden: list[str] = []  # run-time forbidden calls, for the flags
     broken = ""  # set when the module cannot be (re)imported: the rest scores zero
     try:
         for path, outline in zip(spec.tests, outlines):
@@ -119,7 +129,14 @@ def grade_submission(
                         )
                         qs.append(zero(outline, broken))
                         continue
-                qs.append(testfiles.run_file(path, session.namespace))
+                session.take_forbidden()
+                q = testfiles.run_file(path, session.namespace)
+                hits = session.take_forbidden()
+                if hits:
+                    message_of = rules.load(spec.package).message
+                    testfiles.forbid(q, [message_of(f, r) for f, r in hits])
+                    forbidden += [f"{q.name}: `{f}` called `{r}`" for f, r in hits]
+                qs.append(q)
             except Incident as e:
                 status = _worst(status, e.kind)
                 note = f"{outline.name} scores 0: {e.message}."
@@ -130,9 +147,13 @@ def grade_submission(
     finally:
         session.close()
     output = "\n".join(session.outputs)
+    flags = [f"forbidden call in {f}" for f in forbidden] + scan.flags(
+        sub.source, mod, rules.load(spec.package)
+    )
     if details_out is not None:
         details_out.extend(details.cases(qs))
     return results.record(
+        flags=flags,
         module=mod,
         name=sub.name,
         sha256=sub.sha256,

@@ -100,6 +100,16 @@ def feedback(rec: dict) -> str:
     return "\n".join(lines)
 
 
+def _flags_text(rows: list[dict]) -> str:
+    """The review flags of the gradebook (``flags`` column), one line per submission."""
+    flagged = [(r["submission"], r.get("flags", "")) for r in rows if r.get("flags")]
+    if not flagged:
+        return ""
+    lines = ["", "", "Flags for review (they do not change scores):"]
+    lines += [f"  {name}: {flags.replace(';', '; ')}" for name, flags in flagged]
+    return "\n".join(lines)
+
+
 def report(out: pathlib.Path) -> str:
     """Summarize a grading folder.
 
@@ -121,7 +131,7 @@ def report(out: pathlib.Path) -> str:
     for rec in recs.values():
         possible = {q: float(p) for q, p in rec["extra_data"]["possible"].items()}
         break
-    text = table(rows, possible)
+    text = table(rows, possible) + _flags_text(rows)
     if rows:
         histogram(
             [float(r["score"]) for r in rows], sum(possible.values()) or 1.0, out / "histogram.png"

@@ -60,6 +60,7 @@ def record(
     output: str = "",
     sandbox: dict | None = None,
     seconds: float = 0.0,
+    flags: list[str] | None = None,
     hidden_feedback: str = "never",
 ) -> dict:
     """The ``results.json`` of one submission (Gradescope schema, with ``extra_data``).
@@ -79,6 +80,9 @@ def record(
         How the worker was isolated (uid, network, hidden folders).
     seconds : float
         Grading time.
+    flags : list of str, optional
+        Review flags for the instructor (forbidden or dynamically reached routines); they
+        do not change the score.
     hidden_feedback : {"never", "after-published"}
         ``never``: a hidden case's ``output`` says only passed or failed, and that its
         details are not shown; ``after-published``: it holds the full message (and hint),
@@ -148,6 +152,7 @@ def record(
             "possible": {q.name: q.possible for q in questions},
             "message": message,
             "sandbox": sandbox or {},
+            "flags": list(flags or []),
         },
     }
 
@@ -174,10 +179,12 @@ def load_record(out: pathlib.Path, name: str) -> dict | None:
 
 
 def gradebook_csv(records: list[dict], questions: list[str]) -> str:
-    """``submission,sha256,status,score,max_score,q1,...`` sorted by submission."""
+    """``submission,sha256,status,score,max_score,flags,q1,...`` sorted by submission.
+
+    ``flags`` is empty or the review flags joined by ``;`` (see :mod:`autograder.scan`)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["submission", "sha256", "status", "score", "max_score", *questions])
+    w.writerow(["submission", "sha256", "status", "score", "max_score", "flags", *questions])
     for rec in sorted(records, key=lambda r: r["extra_data"]["submission"]):
         x = rec["extra_data"]
         w.writerow(
@@ -187,6 +194,7 @@ def gradebook_csv(records: list[dict], questions: list[str]) -> str:
                 x["status"],
                 fmt(rec["score"]),
                 fmt(x["max_score"]),
+                ";".join(f.replace(";", ",") for f in x.get("flags", [])),
                 *(fmt(x["questions"].get(q, 0.0)) for q in questions),
             ]
         )

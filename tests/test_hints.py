@@ -289,3 +289,13 @@ def test_grading_fingerprint_sees_the_hint_table(tmp_path):
     assert fingerprint.changed(base, fingerprint.compute(copy, Limits())) == []
     (tests / "hints.json").write_text("{}")
     assert fingerprint.changed(base, fingerprint.compute(copy, Limits())) == ["hint table"]
+
+
+BLIND_CORRECT = [e for m in READY for e in examples.unseen(m) if e.kind == "alternative"]
+
+
+@pytest.mark.parametrize("example", BLIND_CORRECT, ids=[e.module for e in BLIND_CORRECT])
+def test_blind_correct_version_gets_no_hint(example):
+    """The blind author's own correct version (``examples/unseen/correct.py``) gets no hint."""
+    got = hints.hints_of(example)
+    assert not any(got.values()), f"{example.module} correct.py got hints: {got}"

@@ -132,6 +132,7 @@ def run_file(
     if public_only:
         tf.test_cases = [tc for tc in tf.test_cases if not tc.hidden]
     result = QuestionResult(tf.name, float(sum(tc.points for tc in tf.test_cases)))
+    forbidden: list[str] = []
     for tc in tf.test_cases:
         if before_case is not None:
             before_case(tc.name)
@@ -148,7 +149,18 @@ def run_file(
         result.cases.append(
             CaseResult(tc.name, float(tc.points), bool(tc.hidden), bool(tcr.passed), message, hint)
         )
+        # set by numdl.tripwires when the student's calls reached a forbidden routine
+        forbidden += [m for m in getattr(single, "forbidden", None) or [] if m not in forbidden]
+    if forbidden:
+        forbid(result, forbidden)
     return result
+
+
+def forbid(q: QuestionResult, messages: list[str]) -> QuestionResult:
+    """Score ``q`` zero because its calls reached forbidden routines (``messages``)."""
+    q.forced_zero = True
+    q.note = f"{q.name} scores 0: " + "; ".join(messages) + "."
+    return q
 
 
 def run_files(
