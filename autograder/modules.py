@@ -18,6 +18,7 @@ PROVIDED = (
     "utils",
     "datasets",
     "plotting",
+    "hints",
     "checks",
     "rules",
     "tripwires",

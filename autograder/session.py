@@ -80,6 +80,7 @@ class WorkerProcess:
         self.dead = False
         self.how = ""
         self.proxies: dict[str, StudentFunction] = {}
+        self.forbidden: list[tuple[str, str]] = []  # (function, routine) recorded by the worker
         self.reader: threading.Thread | None = None
         self.fds: list[int] = []
 
@@ -252,6 +253,7 @@ class WorkerProcess:
             "kwargs": self.encode(dict(kwargs), bufs, rngs),
         }
         msg, rbufs = self.request(header, bufs, proxy.__name__, deadline, reason)
+        self._note_forbidden(msg.get("forbidden"))
         op = msg.get("op")
         if op == "error":
             proxy.__numdl_modified__ = []
@@ -273,6 +275,16 @@ class WorkerProcess:
                 "crash", f"the worker sent malformed data in `{proxy.__name__}` ({e})"
             ) from None
         return value
+
+    def _note_forbidden(self, hits: Any) -> None:
+        """Keep the worker's report of forbidden calls (untrusted: plain strings only)."""
+        for h in hits[:100] if isinstance(hits, list) else []:
+            if isinstance(h, dict) and all(
+                isinstance(h.get(k), str) for k in ("function", "routine")
+            ):
+                item = (h["function"][:100], h["routine"][:200])
+                if item not in self.forbidden:
+                    self.forbidden.append(item)
 
     # ------------------------------------------------------------------ values
     def encode(self, x: Any, bufs: list, rngs: dict, depth: int = 0) -> Any:
@@ -516,6 +528,7 @@ class Session:
         self.proxies = {name: StudentFunction(self, name) for name in spec.api}
         self.outputs: list[str] = []
         self.sandbox: dict = {}
+        self.forbidden: list[tuple[str, str]] = []  # forbidden calls since the last take
 
     @property
     def namespace(self) -> dict[str, StudentFunction]:
@@ -526,6 +539,7 @@ class Session:
         self.close()
         self.worker = WorkerProcess(self.spec, self.source, self.env, self.uid)
         self.worker.proxies = self.proxies
+        self.worker.forbidden = self.forbidden
         self.worker.start()
         self.sandbox = self.worker.sandbox
         deadline, reason = self._deadline()
@@ -556,6 +570,12 @@ class Session:
             )
         deadline, reason = self._deadline()
         return self.worker.call(proxy, args, kwargs, deadline, reason)
+
+    def take_forbidden(self) -> list[tuple[str, str]]:
+        """The ``(function, routine)`` forbidden calls reported since the last take."""
+        out = list(self.forbidden)
+        self.forbidden.clear()
+        return out
 
     def close(self) -> None:
         if self.worker is not None:

@@ -32,7 +32,8 @@ from typing import Any
 PRELOAD = (
     "numpy numpy.linalg numpy.fft numpy.random numpy.testing numpy.polynomial "
     "scipy scipy.linalg scipy.sparse scipy.sparse.linalg scipy.special scipy.optimize "
-    "scipy.signal scipy.ndimage scipy.fft scipy.integrate scipy.spatial "
+    "scipy.signal scipy.ndimage scipy.fft scipy.integrate scipy.spatial scipy.spatial.distance "
+    "scipy.sparse.csgraph scipy.cluster "
     "math cmath functools itertools collections collections.abc copy dataclasses enum "
     "heapq bisect operator random statistics time typing warnings numbers re string "
     "contextlib types abc json io textwrap"
@@ -380,6 +381,7 @@ class Server:
 
         try:
             self.mod = importlib.import_module(f"numdl.{self.module}")
+            forbidden_calls()  # calls at import time belong to no question (the scan flags them)
             reply = {"op": "imported", "ok": True}
         except BaseException as e:  # noqa: BLE001 - SystemExit at import is a student error
             reply = {"op": "imported", "ok": False, "error": P.exception_info(e)}
@@ -404,10 +406,11 @@ class Server:
                 "after": _after_state(sent, out),
                 "names": names,
                 "rngs": [[i, g.bit_generator.state] for i, g in rngs.items()],
+                "forbidden": forbidden_calls(),
             }
         except BaseException as e:  # noqa: BLE001 - everything goes back to the grader
             out = []
-            reply = {"op": "error", "error": P.exception_info(e)}
+            reply = {"op": "error", "error": P.exception_info(e), "forbidden": forbidden_calls()}
         flush_output()
         P.send(self.wfd, reply, out)
 
@@ -504,6 +507,20 @@ def flush_output() -> None:
             pass
 
 
+def install_tripwires(module: str, staged: str) -> None:
+    """Wrap the module's forbidden routines and watch the student's file (``numdl.tripwires``)."""
+    tripwires = sys.modules.get("numdl.tripwires")
+    if tripwires is not None:
+        tripwires.install(module)
+        tripwires.watch(os.path.join(staged, "numdl", f"{module}.py"), module)
+
+
+def forbidden_calls() -> list:
+    """The forbidden calls recorded since the last request (see ``numdl.tripwires``)."""
+    tripwires = sys.modules.get("numdl.tripwires")
+    return tripwires.take() if tripwires is not None else []
+
+
 def preload() -> None:
     """Import numpy, scipy and common standard modules (before any privilege drop)."""
     sys.dont_write_bytecode = True
@@ -526,6 +543,7 @@ def run(cfg: dict) -> None:
     sys.path.insert(0, staged)
     for name in cfg["preimport"]:
         importlib.import_module(f"numdl.{name}")
+    install_tripwires(cfg["module"], staged)
     info: dict[str, Any] = {"uid": os.getuid()}
     libc = _libc()
     if os.geteuid() == 0:
