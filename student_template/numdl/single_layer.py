@@ -235,9 +235,9 @@ def sgd(
 def input_gradient(K, b, W, Y, C, act=tanh, lam: float = 0.0):
     """Loss of a trained single-layer classifier as a function of its input, and its gradient.
 
-    ``E(Y) = softmax_loss(W, Z, C) + lam/2 ||Y||_F^2`` with ``Z = act(K Y + b 1^T)``;
-    ``gY = K^T (act' * (W^T (P - C) / n)) + lam Y`` (``P = softmax(W Z)``). Descending ``E``
-    with ``C`` set to a wrong class builds adversarial examples.
+    ``E(Y) = softmax_loss(W, Z, C) + lam/2 ||Y||_F^2`` with ``Z = act(K Y + b 1^T)``, and
+    its gradient in ``Y``. Descending ``E`` with ``C`` set to a wrong class builds adversarial
+    examples (the course's adversarial objective).
 
     Parameters
     ----------
