@@ -35,7 +35,14 @@ __all__ = ["install", "watch", "unwatch", "watching", "take", "messages", "insta
 #: Numpy functions that call a function they were given: a forbidden routine passed to them
 #: counts as called by the code that passed it.
 PASS_THROUGH = frozenset(
-    {"apply_along_axis", "apply_over_axes", "_vectorize_call", "__call__", "_call_as_normal"}
+    {
+        "apply_along_axis",
+        "apply_over_axes",
+        "_vectorize_call",
+        "_vectorize_call_with_signature",
+        "__call__",
+        "_call_as_normal",
+    }
 )
 MAX_HITS = 100
 
