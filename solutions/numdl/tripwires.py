@@ -247,9 +247,12 @@ def install(module: str) -> None:
     for entry in entries:
         for dotted in (entry, *rules.BEHIND.get(entry, ())):
             top = dotted.split(".")[0]
-            if entry in rules.EVERY_MODULE and top not in sys.modules:
+            if entry in rules.EVERY_MODULE:
+                # a whole package: its submodules imported later are wrapped when imported
+                # (sklearn may be loaded only in part, e.g. sklearn.datasets for the digits)
                 _lazy.setdefault(top, set()).add(module)
-                continue
+                if top not in sys.modules:
+                    continue
             found = _resolve(dotted)
             if found is None:
                 continue
