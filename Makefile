@@ -28,8 +28,11 @@ demo: install
 	$(PY) -m autograder demo
 
 grade: install
+	@test -d "$(SUBMISSIONS)" || { echo "error: submissions folder $(SUBMISSIONS) does not exist" >&2; exit 2; }
+	@test -n "$$(ls -A "$(SUBMISSIONS)")" || { echo "error: submissions folder $(SUBMISSIONS) is empty" >&2; exit 2; }
 	$(PY) -m autograder grade $(MODULE) $(SUBMISSIONS)/* --out $(OUT) --workers $(WORKERS)
 	$(PY) -m autograder report $(OUT)
+	$(if $(SIMILARITY),$(PY) -m autograder similarity $(MODULE) $(SUBMISSIONS)/* --out $(OUT)/similarity)
 
 report: install
 	$(PY) -m autograder report $(OUT)

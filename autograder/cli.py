@@ -1,4 +1,7 @@
-"""Command line: ``python -m autograder {release,check,grade,report,demo} ...``."""
+"""Command line: ``python -m autograder {release,check,grade,report,similarity,demo} ...``.
+
+Bad input (see :mod:`autograder.preflight`) prints one line ``error: ...`` and exits 2.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +9,14 @@ import argparse
 import pathlib
 import sys
 
-from autograder import inprocess, modules, release, testfiles
+from autograder import inprocess, modules, preflight, release, testfiles
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from autograder import gradescope
+    from autograder import gradescope, hints
 
+    for name in hints.write_tables():
+        print(f"rebuilt the hint table {hints.table_path(name).relative_to(modules.ROOT)}")
     target = release.release()
     print(f"released {len(modules.ready_modules())} module(s) into {target}")
     zips = gradescope.build_all()
@@ -23,6 +28,8 @@ def cmd_release(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Run a module's tests in-process on a trusted file (default: the reference)."""
     mod = modules.get(args.module)
+    if args.path:
+        preflight.module_file(args.path, args.module)
     path = args.path or mod.source
     results = inprocess.grade_file(args.module, path, public_only=args.public_only)
     print(testfiles.summary(results, public_only=args.public_only))
@@ -33,6 +40,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
     """Grade submissions in sandboxed workers into ``--out``."""
     from autograder import sandbox
 
+    preflight.existing(args.submissions)
+    preflight.writable_folder(args.out)
+    preflight.same_module(pathlib.Path(args.out), args.module)
     sandbox.prestart()  # the fork server imports numpy/scipy meanwhile
     import warnings
 
@@ -48,6 +58,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         limits.memory = int(args.memory_mb) << 20
     if args.submission_timeout:
         limits.submission_timeout = args.submission_timeout
+    stats: dict = {}
     try:
         records = grader.grade_batch(
             spec,
@@ -56,6 +67,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
             workers=args.workers,
             limits=limits,
             progress=not args.quiet,
+            regrade=args.regrade,
+            hidden_feedback=args.hidden_feedback,
+            stats=stats,
         )
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
@@ -67,21 +81,43 @@ def cmd_grade(args: argparse.Namespace) -> int:
         s = rec["extra_data"]["status"]
         statuses[s] = statuses.get(s, 0) + 1
     counts = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
-    print(f"graded {len(records)} submission(s) into {args.out}: {counts}")
+    print(f"graded {len(records)} submission(s) into {args.out}: {counts}; {stats['summary']}")
     return 0 if len(records) == len(args.submissions) else 1
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from autograder import report
 
-    print(report.report(pathlib.Path(args.dir)))
+    print(report.report(preflight.grading_folder(args.dir)))
+    return 0
+
+
+def cmd_similarity(args: argparse.Namespace) -> int:
+    """Report pairs of submissions whose code overlaps (copydetect, stub as boilerplate)."""
+    from autograder import similarity
+
+    preflight.existing(args.submissions)
+    out = preflight.writable_folder(args.out)
+    if args.threshold is None:
+        args.threshold = similarity.THRESHOLD
+    try:
+        pairs, skipped = similarity.run(args.module, args.submissions, out, args.threshold)
+    except ValueError as e:
+        raise preflight.Problem(str(e)) from None
+    for s in skipped:
+        print(f"skipped {s}", file=sys.stderr)
+    print(
+        f"{len(pairs)} pair(s) with overlap >= {args.threshold:g} among "
+        f"{len(args.submissions) - len(skipped)} submission(s): "
+        f"{out / 'similarity.csv'}, {out / 'similarity.html'}"
+    )
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from autograder import demo
 
-    return demo.main(pathlib.Path(args.out))
+    return demo.main(preflight.writable_folder(args.out))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -123,10 +159,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="address-space limit of a worker in MiB (default 3072)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--regrade", action="store_true", help="grade every submission again, even current ones"
+    )
+    p.add_argument(
+        "--hidden-feedback",
+        choices=["never", "after-published"],
+        default="never",
+        help="whether results show hidden cases' messages once grades are published",
+    )
     p.set_defaults(func=cmd_grade)
     p = sub.add_parser("report", help="summarize a grading folder: table, histogram, feedback")
     p.add_argument("dir")
     p.set_defaults(func=cmd_report)
+    p = sub.add_parser("similarity", help="pairs of submissions that share code (copydetect)")
+    p.add_argument("module", choices=list(modules.MODULES))
+    p.add_argument("submissions", nargs="+", metavar="SUBMISSION")
+    p.add_argument("--out", required=True, help="output folder (similarity.csv, similarity.html)")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="report pairs whose overlap in either direction reaches this share (default 0.5)",
+    )
+    p.set_defaults(func=cmd_similarity)
     p = sub.add_parser("demo", help="release, then grade example submissions of every module")
     p.add_argument("--out", default=str(modules.ROOT / "out" / "demo"))
     p.set_defaults(func=cmd_demo)
@@ -135,7 +191,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except preflight.Problem as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ They live with the module, never reach students, and are built from the referenc
   once in the reference source, and the mutant must lose points on ``question``;
 - ``assignments/NN_<module>/examples/alternatives/<name>.py`` holds re-definitions of some
   functions (a different but correct method); the submission is the reference followed by
-  that file, so the later definitions win, and it must get full marks.
+  that file, so the later definitions win, and it must get full marks;
+- ``assignments/NN_<module>/examples/unseen/<name>.py``: bugs written blind, to measure the
+  hints (see :func:`unseen`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from autograder import modules
 
 @dataclass(frozen=True)
 class Example:
-    """An example submission: ``kind`` is ``reference``, ``mutant`` or ``alternative``."""
+    """An example submission: ``kind`` is ``reference``, ``mutant``, ``alternative``,
+    ``shortcut`` or ``evasion`` (for the last two ``question`` lists the lost questions)."""
 
     module: str
     name: str
@@ -77,6 +80,57 @@ def alternatives(module: str) -> list[Example]:
         doc = text.split('"""')[1].strip().splitlines()[0] if text.startswith('"""') else ""
         src = ref + f"\n\n# ---- correct alternative: {path.stem} ----\n" + text
         out.append(Example(module, f"alt_{path.stem}", "alternative", src, why=doc))
+    return out
+
+
+def shortcuts(module: str, folder: str = "shortcuts") -> list[Example]:
+    """The module's shortcuts: the reference with functions re-defined to call forbidden routines.
+
+    ``examples/shortcuts/<name>.py``; its docstring says ``Loses: q1 q3`` (the questions that
+    must score 0, all others keep full marks) and, when it reaches the routine by dynamic
+    means, ``Flagged: dynamic`` (the static scan must flag it). ``question`` holds the lost
+    questions separated by spaces, ``why`` the docstring.
+
+    ``folder="evasions"`` gives the attempts to undo the run-time wrappers (they change the
+    interpreter's state, so they run only in the hardened grader); their docstrings also say
+    what each achieves (``Achieves:``).
+    """
+    m = modules.get(module)
+    ref = m.source.read_text()
+    out = []
+    for path in sorted((m.examples / folder).glob("*.py")):
+        text = path.read_text()
+        doc = text.split('"""')[1] if text.startswith('"""') else ""
+        fields = dict(
+            line.split(":", 1)
+            for line in doc.splitlines()
+            if line.startswith(("Loses:", "Flagged:"))
+        )
+        loses = fields.get("Loses", "").split()
+        kind = folder.rstrip("s")
+        src = ref + f"\n\n# ---- {kind}: {path.stem} ----\n" + text
+        ex = Example(module, f"{kind}_{path.stem}", kind, src, " ".join(loses), doc.strip())
+        out.append(ex)
+    return out
+
+
+def flagged(example: Example) -> bool:
+    """Whether a shortcut declares ``Flagged: dynamic`` (reached by dynamic means)."""
+    return "\nFlagged: dynamic" in "\n" + example.why
+
+
+def unseen(module: str) -> list[Example]:
+    """Bugs written blind (by someone who never saw the mutants): complete modules in
+    ``examples/unseen/<name>.py`` whose docstring's first line states the mistake, and
+    ``correct.py``, that author's correct version (kind ``alternative``). They measure the
+    hints honestly and are never used to build them."""
+    m = modules.get(module)
+    out = []
+    for path in sorted((m.examples / "unseen").glob("*.py")):
+        text = path.read_text()
+        doc = text.split('"""')[1].strip().splitlines()[0] if '"""' in text else ""
+        kind = "alternative" if path.stem == "correct" else "unseen"
+        out.append(Example(module, f"unseen_{path.stem}", kind, text, why=doc))
     return out
 
 

@@ -17,7 +17,16 @@ import threading
 import time
 from collections.abc import Sequence
 
-from autograder import results, submissions, testfiles
+from autograder import (
+    details,
+    fingerprint,
+    regrades,
+    results,
+    rules,
+    scan,
+    submissions,
+    testfiles,
+)
 from autograder.sandbox import Environment, Incident, Limits, Spec, UidSlot, is_root
 from autograder.session import Session
 from autograder.testfiles import CaseResult, QuestionResult
@@ -53,6 +62,8 @@ def grade_submission(
     env: Environment,
     uid: int | None,
     outlines: list[QuestionResult] | None = None,
+    hidden_feedback: str = "never",
+    details_out: list | None = None,
 ) -> dict:
     """Grade one resolved submission in a sandboxed session.
 
@@ -68,6 +79,10 @@ def grade_submission(
         The unprivileged uid of this worker slot (``None`` when not root).
     outlines : list of QuestionResult, optional
         The questions with their cases (loaded once per batch).
+    hidden_feedback : {"never", "after-published"}
+        Whether the record shows hidden cases' messages after publication.
+    details_out : list, optional
+        Receives the instructor-only details of every case (:func:`autograder.details.cases`).
 
     Returns
     -------
@@ -81,6 +96,8 @@ def grade_submission(
     if sub.error or sub.source is None:
         msg = f"The submission is invalid: {sub.error}"
         qs = [zero(o, msg) for o in outlines]
+        if details_out is not None:
+            details_out.extend(details.cases(qs))
         return results.record(
             module=mod,
             name=sub.name,
@@ -89,10 +106,12 @@ def grade_submission(
             questions=qs,
             message=msg,
             seconds=time.monotonic() - t0,
+            hidden_feedback=hidden_feedback,
         )
     status, message = "ok", ""
     qs: list[QuestionResult] = []
     session = Session(spec, sub.source, env, uid)
+    forbidden: list[str] = []  # run-time forbidden calls, for the flags
     broken = ""  # set when the module cannot be (re)imported: the rest scores zero
     try:
         for path, outline in zip(spec.tests, outlines):
@@ -110,7 +129,14 @@ def grade_submission(
                         )
                         qs.append(zero(outline, broken))
                         continue
-                qs.append(testfiles.run_file(path, session.namespace))
+                session.take_forbidden()
+                q = testfiles.run_file(path, session.namespace)
+                hits = session.take_forbidden()
+                if hits:
+                    message_of = rules.load(spec.package).message
+                    testfiles.forbid(q, [message_of(f, r) for f, r in hits])
+                    forbidden += [f"{q.name}: `{f}` called `{r}`" for f, r in hits]
+                qs.append(q)
             except Incident as e:
                 status = _worst(status, e.kind)
                 note = f"{outline.name} scores 0: {e.message}."
@@ -121,7 +147,13 @@ def grade_submission(
     finally:
         session.close()
     output = "\n".join(session.outputs)
+    flags = [f"forbidden call in {f}" for f in forbidden] + scan.flags(
+        sub.source, mod, rules.load(spec.package)
+    )
+    if details_out is not None:
+        details_out.extend(details.cases(qs))
     return results.record(
+        flags=flags,
         module=mod,
         name=sub.name,
         sha256=sub.sha256,
@@ -131,6 +163,7 @@ def grade_submission(
         output=output,
         sandbox=session.sandbox,
         seconds=time.monotonic() - t0,
+        hidden_feedback=hidden_feedback,
     )
 
 
@@ -153,6 +186,9 @@ def grade_batch(
     workers: int = 1,
     limits: Limits | None = None,
     progress: bool = True,
+    regrade: bool = False,
+    hidden_feedback: str = "never",
+    stats: dict | None = None,
 ) -> list[dict]:
     """Grade many submissions into ``out``, resuming what an earlier run already graded.
 
@@ -171,12 +207,20 @@ def grade_batch(
         Resource and time limits (defaults: :class:`Limits`).
     progress : bool
         Show a progress bar on stderr.
+    regrade : bool
+        Grade every submission again, even those whose result is current.
+    hidden_feedback : {"never", "after-published"}
+        Whether results show hidden cases' messages after publication.
+    stats : dict, optional
+        Receives ``summary``: one line on what was regraded, kept and new.
 
     Returns
     -------
     list of dict
-        The records of all submissions, in name order. Submissions whose
-        ``results/<name>.json`` already holds the same sha256 are not graded again.
+        The records of all submissions, in name order. A submission whose result holds the
+        same sha256 and grading fingerprint (:mod:`autograder.fingerprint`) is not graded
+        again; each replaced result is logged in ``regrades.csv`` (:mod:`autograder.regrades`).
+        ``details/<name>.json`` is written just before each result.
 
     Raises
     ------
@@ -193,19 +237,14 @@ def grade_batch(
     (out / "results").mkdir(parents=True, exist_ok=True)
     outlines = [question_outline(p) for p in spec.tests]
     qnames = [o.name for o in outlines]
-    done: dict[str, dict] = {}
-    todo = []
-    for s in subs:
-        rec = results.load_record(out, s.name)
-        if (
-            rec
-            and rec["extra_data"].get("sha256") == s.sha256
-            and rec["extra_data"].get("module") == spec.module
-        ):
-            done[s.name] = rec
-        else:
-            todo.append(s)
+    fp = fingerprint.compute(spec, limits, hidden_feedback=hidden_feedback)
+    plan = regrades.plan(out, subs, fp, force=regrade)
+    done: dict[str, dict] = dict(plan.keep)
+    todo = [s for s in subs if s.name not in plan.keep]
+    run = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     lock = threading.Lock()
+    if stats is not None:
+        stats["summary"] = regrades.summary(plan, 0)
     results.write_gradebook(out, list(done.values()), qnames)
     if not todo:
         return [done[n] for n in sorted(done)]
@@ -219,36 +258,53 @@ def grade_batch(
             held.append(slot)
             slots.put(slot)
 
-        def task(sub: submissions.Submission) -> dict:
+        def task(sub: submissions.Submission) -> tuple[dict, list]:
             slot = slots.get()
+            cases: list = []
             try:
-                return grade_submission(
-                    spec, sub, env=env, uid=slot.uid if slot else None, outlines=outlines
+                rec = grade_submission(
+                    spec,
+                    sub,
+                    env=env,
+                    uid=slot.uid if slot else None,
+                    outlines=outlines,
+                    hidden_feedback=hidden_feedback,
+                    details_out=cases,
                 )
             except Exception as e:  # noqa: BLE001 - a grader bug must still give a row
                 msg = f"Internal grader error ({type(e).__name__}: {e}); please tell the staff."
-                return results.record(
+                qs = [zero(o, msg) for o in outlines]
+                cases = details.cases(qs)
+                rec = results.record(
                     module=spec.module,
                     name=sub.name,
                     sha256=sub.sha256,
                     status="error",
                     message=msg,
-                    questions=[zero(o, msg) for o in outlines],
+                    questions=qs,
                 )
             finally:
                 slots.put(slot)
+            rec["extra_data"]["fingerprint"] = fp
+            return rec, cases
 
         bar = _progress(len(subs), len(done), progress)
         with concurrent.futures.ThreadPoolExecutor(workers) as pool:
             futures = {pool.submit(task, s): s for s in todo}
             for fut in concurrent.futures.as_completed(futures):
-                rec = fut.result()
+                rec, cases = fut.result()
+                name = rec["extra_data"]["submission"]
                 with lock:
+                    details.write(out, name, cases)
                     results.write_record(out, rec)
-                    done[rec["extra_data"]["submission"]] = rec
+                    if name in plan.old:
+                        regrades.log(out, run, plan.old[name], rec, plan.reasons[name])
+                    done[name] = rec
                     results.write_gradebook(out, list(done.values()), qnames)
                 bar.update(1)
         bar.close()
+        if stats is not None:
+            stats["summary"] = regrades.summary(plan, len(plan.old))
     finally:
         for slot in held:
             if slot is not None:

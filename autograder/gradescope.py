@@ -5,7 +5,8 @@
 - ``setup.sh`` (installs the pinned course environment) and ``run_autograder``;
 - the engine (``autograder/*.py``);
 - ``solutions/numdl/``: the provided modules and the reference of the prerequisites only;
-- ``assignments/NN_<module>/tests/``: the full test files, hidden cases included;
+- ``assignments/NN_<module>/tests/``: the full test files, hidden cases included, and the
+  hint table (``hints.json``, see :mod:`autograder.hints`);
 - ``spec.json``: the module, its API names and prerequisites.
 
 ``run_autograder`` runs ``python -m autograder.gradescope --root /autograder`` (the root and
@@ -53,7 +54,7 @@ def _add(z: zipfile.ZipFile, name: str, data: bytes, mode: int = 0o644) -> None:
 
 def build(module: str, dest: pathlib.Path | None = None) -> pathlib.Path:
     """Write the Gradescope autograder zip of ``module``; return its path."""
-    from autograder import modules, release
+    from autograder import hints, modules, release
     from autograder.sandbox import api_names
 
     m = modules.get(module)
@@ -80,6 +81,9 @@ def build(module: str, dest: pathlib.Path | None = None) -> pathlib.Path:
                 _add(z, f"solutions/numdl/{name}.py", src.read_bytes())
         for test in m.test_files():
             _add(z, f"assignments/{m.folder}/tests/{test.name}", test.read_bytes())
+        table = hints.table_path(m.name)
+        if table.exists():
+            _add(z, f"assignments/{m.folder}/tests/{table.name}", table.read_bytes())
     os.replace(tmp, path)
     return path
 

@@ -57,5 +57,5 @@ def grade_file(
         note = ""
     results = testfiles.run_files(files, namespace, public_only=public_only)
     for q in results:
-        q.note = note
+        q.note = note or q.note
     return results

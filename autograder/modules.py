@@ -12,7 +12,17 @@ ASSIGNMENTS = ROOT / "assignments"
 STUDENT_TEMPLATE = ROOT / "student_template"
 
 #: Provided modules: shipped to students as they are, never graded.
-PROVIDED = ("__init__", "activations", "utils", "datasets", "plotting", "checks")
+PROVIDED = (
+    "__init__",
+    "activations",
+    "utils",
+    "datasets",
+    "plotting",
+    "hints",
+    "checks",
+    "rules",
+    "tripwires",
+)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ What students receive, for every module that is ready (reference and tests exist
 - ``numdl/``: the provided modules as they are; each graded module with its solution
   regions (between ``# BEGIN SOLUTION`` and ``# END SOLUTION``) replaced by a stub;
 - ``assignments/NN_<module>/``: the notebook without outputs and the test files with their
-  hidden cases removed (not just flagged);
+  hidden cases removed (not just flagged), with the hint table of the public cases;
 - ``README.md``, ``Makefile``, ``requirements.txt`` and ``tools/`` (the ``make check`` runner).
 
 The output is deterministic: releasing twice changes nothing.
@@ -21,7 +21,7 @@ import shutil
 import tempfile
 import tomllib
 
-from autograder import modules
+from autograder import hints, modules, rules
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 STUDENT_FILES = pathlib.Path(__file__).resolve().parent / "student"
@@ -131,7 +131,7 @@ def strip_notebook(text: str) -> str:
 def requirements() -> str:
     """The student's pinned requirements: the instructor's pins minus instructor-only tools."""
     deps = tomllib.loads((modules.ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    skip = ("ruff", "pytest")
+    skip = ("ruff", "pytest", "copydetect")
     keep = [d for d in deps if not d.startswith(skip)] + list(STUDENT_EXTRAS)
     return (
         "# The course environment (pinned). Install with `make install`.\n" + "\n".join(keep) + "\n"
@@ -161,17 +161,26 @@ def build(dest: pathlib.Path) -> list[pathlib.Path]:
         if src.exists():
             files[f"numdl/{name}.py"] = src.read_text()
     for m in ready:
-        files[f"numdl/{m.name}.py"] = stub_source(m.source.read_text(), m.name)
+        stub = stub_source(m.source.read_text(), m.name)
+        files[f"numdl/{m.name}.py"] = rules.stub_header(stub, m.name)
         for test in m.test_files():
             files[f"assignments/{m.folder}/tests/{test.name}"] = public_test_source(
                 test.read_text()
             )
+        if hints.table_path(m.name).exists():
+            files[f"assignments/{m.folder}/tests/{hints.TABLE_NAME}"] = hints.public_table(m.name)
         if m.notebook.exists():
-            files[f"assignments/{m.folder}/{m.notebook.name}"] = strip_notebook(
-                m.notebook.read_text()
+            files[f"assignments/{m.folder}/{m.notebook.name}"] = rules.notebook_with_rules(
+                strip_notebook(m.notebook.read_text()), m.name
             )
+    allowed, dynamic = rules.allowed_text()
     files["README.md"] = (
-        (STUDENT_FILES / "README.md").read_text().replace("{{MODULE_TABLE}}", _module_table(ready))
+        (STUDENT_FILES / "README.md")
+        .read_text()
+        .replace("{{MODULE_TABLE}}", _module_table(ready))
+        .replace("{{RULES_TABLE}}", rules.readme_table())
+        .replace("{{ALLOWED}}", allowed)
+        .replace("{{DYNAMIC}}", dynamic)
     )
     files["Makefile"] = (STUDENT_FILES / "Makefile").read_text()
     files["tools/check.py"] = (STUDENT_FILES / "check.py").read_text()

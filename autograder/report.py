@@ -1,7 +1,8 @@
 """``python -m autograder report DIR``: summary table, histogram and per-student feedback.
 
 Reads what ``grade`` wrote into ``DIR`` (``gradebook.csv`` and ``results/*.json``) and writes
-``DIR/histogram.png`` and ``DIR/feedback/<submission>.txt``.
+``DIR/histogram.png``, ``DIR/feedback/<submission>.txt`` and ``DIR/report.html``
+(:mod:`autograder.report_html`).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import json
 import pathlib
 
-from autograder import results
+from autograder import hints, report_html, results
 
 
 def _records(out: pathlib.Path, names: list[str]) -> dict[str, dict]:
@@ -65,7 +66,8 @@ def histogram(scores: list[float], total: float, path: pathlib.Path) -> None:
 
 
 def feedback(rec: dict) -> str:
-    """What a student may read: public cases with messages, hidden cases only pass/fail."""
+    """What a student may read: public cases with messages, hidden cases pass/fail (and their
+    messages when the results show them: ``--hidden-feedback after-published``)."""
     x = rec["extra_data"]
     lines = [
         f"Submission {x['submission']} (module {x['module']})",
@@ -91,7 +93,20 @@ def feedback(rec: dict) -> str:
                     lines += ["      " + ln for ln in str(t["output"]).splitlines()[:30]]
             else:
                 lines.append(f"  [{mark}] hidden test ({results.fmt(t['max_score'])} pt)")
+                head, _, shown = str(t["output"]).partition("\n")  # after-published only
+                if mark == "FAIL" and head == "failed (hidden test case)":
+                    lines += ["      " + ln for ln in shown.splitlines()[:30]]
         lines.append("")
+    return "\n".join(lines)
+
+
+def _flags_text(rows: list[dict]) -> str:
+    """The review flags of the gradebook (``flags`` column), one line per submission."""
+    flagged = [(r["submission"], r.get("flags", "")) for r in rows if r.get("flags")]
+    if not flagged:
+        return ""
+    lines = ["", "", "Flags for review (they do not change scores):"]
+    lines += [f"  {name}: {flags.replace(';', '; ')}" for name, flags in flagged]
     return "\n".join(lines)
 
 
@@ -106,7 +121,8 @@ def report(out: pathlib.Path) -> str:
     Returns
     -------
     str
-        The per-question table (mean, min, max, share with full marks). Writes
+        The per-question table (mean, min, max, share with full marks) and the most
+        frequent hints per question (:func:`autograder.hints.top_hints`). Writes
         ``out/histogram.png`` and ``out/feedback/<submission>.txt``.
     """
     rows = results.read_gradebook(out / "gradebook.csv")
@@ -115,7 +131,7 @@ def report(out: pathlib.Path) -> str:
     for rec in recs.values():
         possible = {q: float(p) for q, p in rec["extra_data"]["possible"].items()}
         break
-    text = table(rows, possible)
+    text = table(rows, possible) + _flags_text(rows)
     if rows:
         histogram(
             [float(r["score"]) for r in rows], sum(possible.values()) or 1.0, out / "histogram.png"
@@ -124,4 +140,8 @@ def report(out: pathlib.Path) -> str:
     fb.mkdir(exist_ok=True)
     for name, rec in recs.items():
         results.atomic_write(fb / f"{name}.txt", feedback(rec).encode())
-    return text + f"\n\nwrote {out / 'histogram.png'} and {len(recs)} feedback file(s) in {fb}"
+    text += "\n\n" + hints.hints_table(hints.top_hints(hints.batch_cases(out, recs)), len(recs))
+    page = report_html.write(out, rows, recs, possible)
+    return text + (
+        f"\n\nwrote {out / 'histogram.png'}, {page} and {len(recs)} feedback file(s) in {fb}"
+    )

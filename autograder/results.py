@@ -17,8 +17,8 @@ from typing import Any
 
 from autograder.testfiles import QuestionResult
 
-HIDDEN_PASSED = "passed (hidden test case: details are shown after grades are published)"
-HIDDEN_FAILED = "failed (hidden test case: details are shown after grades are published)"
+HIDDEN_PASSED = "passed (hidden test case: its details are not shown to students)"
+HIDDEN_FAILED = "failed (hidden test case: its details are not shown to students)"
 _tmp_counter = iter(range(1 << 62))
 _tmp_lock = threading.Lock()
 
@@ -60,6 +60,8 @@ def record(
     output: str = "",
     sandbox: dict | None = None,
     seconds: float = 0.0,
+    flags: list[str] | None = None,
+    hidden_feedback: str = "never",
 ) -> dict:
     """The ``results.json`` of one submission (Gradescope schema, with ``extra_data``).
 
@@ -78,13 +80,22 @@ def record(
         How the worker was isolated (uid, network, hidden folders).
     seconds : float
         Grading time.
+    flags : list of str, optional
+        Review flags for the instructor (forbidden or dynamically reached routines); they
+        do not change the score.
+    hidden_feedback : {"never", "after-published"}
+        ``never``: a hidden case's ``output`` says only passed or failed, and that its
+        details are not shown; ``after-published``: it holds the full message (and hint),
+        visible to the student once grades are published.
 
     Returns
     -------
     dict
         ``score``, ``output``, ``tests`` (one per case: ``name``, ``score``, ``max_score``,
-        ``output``, ``visibility``; hidden cases ``after_published`` with a generic
-        ``output``) and ``extra_data`` (submission, sha256, status, per-question scores).
+        ``output``, ``visibility``; hidden cases ``after_published``, their ``output`` as
+        ``hidden_feedback`` says; ``extra_data`` with ``question``, ``hidden`` and the ``hint``
+        of a visible failed case) and ``extra_data`` (submission, sha256, status,
+        per-question scores).
     """
     tests = []
     for q in questions:
@@ -92,8 +103,13 @@ def record(
             score = c.points if (c.passed and not q.forced_zero) else 0.0
             if q.forced_zero:
                 text = q.note
-            elif c.hidden:
+            elif c.hidden and hidden_feedback != "after-published":
                 text = HIDDEN_PASSED if c.passed else HIDDEN_FAILED
+            elif c.hidden:
+                hint = getattr(c, "hint", None)
+                text = ("passed" if c.passed else "failed") + " (hidden test case)"
+                text += f"\n{c.message}" if c.message else ""
+                text += f"\nHint: {hint}" if hint and hint not in c.message else ""
             else:
                 text = c.message
             tests.append(
@@ -103,7 +119,11 @@ def record(
                     "max_score": c.points,
                     "output": text,
                     "visibility": "after_published" if c.hidden else "visible",
-                    "extra_data": {"question": q.name, "hidden": c.hidden},
+                    "extra_data": {
+                        "question": q.name,
+                        "hidden": c.hidden,
+                        "hint": None if c.hidden or q.forced_zero else c.hint,
+                    },
                 }
             )
     total = sum(q.score for q in questions)
@@ -132,6 +152,7 @@ def record(
             "possible": {q.name: q.possible for q in questions},
             "message": message,
             "sandbox": sandbox or {},
+            "flags": list(flags or []),
         },
     }
 
@@ -158,10 +179,12 @@ def load_record(out: pathlib.Path, name: str) -> dict | None:
 
 
 def gradebook_csv(records: list[dict], questions: list[str]) -> str:
-    """``submission,sha256,status,score,max_score,q1,...`` sorted by submission."""
+    """``submission,sha256,status,score,max_score,flags,q1,...`` sorted by submission.
+
+    ``flags`` is empty or the review flags joined by ``;`` (see :mod:`autograder.scan`)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["submission", "sha256", "status", "score", "max_score", *questions])
+    w.writerow(["submission", "sha256", "status", "score", "max_score", "flags", *questions])
     for rec in sorted(records, key=lambda r: r["extra_data"]["submission"]):
         x = rec["extra_data"]
         w.writerow(
@@ -171,6 +194,7 @@ def gradebook_csv(records: list[dict], questions: list[str]) -> str:
                 x["status"],
                 fmt(rec["score"]),
                 fmt(x["max_score"]),
+                ";".join(f.replace(";", ",") for f in x.get("flags", [])),
                 *(fmt(x["questions"].get(q, 0.0)) for q in questions),
             ]
         )

@@ -26,6 +26,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from autograder.modules import PROVIDED
 from autograder.zygote import kill_uid
 
 ENGINE = pathlib.Path(__file__).resolve().parent.parent
@@ -98,14 +99,7 @@ class Spec:
     tests: list[pathlib.Path]
     prereqs: tuple[str, ...]
     api: list[str]
-    provided: tuple[str, ...] = (
-        "__init__",
-        "activations",
-        "utils",
-        "datasets",
-        "plotting",
-        "checks",
-    )
+    provided: tuple[str, ...] = PROVIDED
     secret: list[pathlib.Path] = field(default_factory=list)  # folders the worker must not see
 
     @classmethod

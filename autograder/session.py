@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import importlib
 import itertools
 import os
 import shutil
@@ -79,6 +80,7 @@ class WorkerProcess:
         self.dead = False
         self.how = ""
         self.proxies: dict[str, StudentFunction] = {}
+        self.forbidden: list[tuple[str, str]] = []  # (function, routine) recorded by the worker
         self.reader: threading.Thread | None = None
         self.fds: list[int] = []
 
@@ -251,6 +253,7 @@ class WorkerProcess:
             "kwargs": self.encode(dict(kwargs), bufs, rngs),
         }
         msg, rbufs = self.request(header, bufs, proxy.__name__, deadline, reason)
+        self._note_forbidden(msg.get("forbidden"))
         op = msg.get("op")
         if op == "error":
             proxy.__numdl_modified__ = []
@@ -260,10 +263,7 @@ class WorkerProcess:
             raise Incident("crash", f"the worker answered out of turn in `{proxy.__name__}`")
         try:
             value = self.decode(msg.get("value"), rbufs)
-            modified = msg.get("modified", [])
-            if not isinstance(modified, list):
-                raise P.ProtocolError("bad list of modified arguments")
-            proxy.__numdl_modified__ = [str(m)[:200] for m in modified[:50]]
+            proxy.__numdl_modified__ = modified_arguments(header, bufs, msg, rbufs)[:50]
             states = msg.get("rngs", [])
             for item in states if isinstance(states, list) else []:
                 if isinstance(item, list) and len(item) == 2 and item[0] in rngs:
@@ -275,6 +275,16 @@ class WorkerProcess:
                 "crash", f"the worker sent malformed data in `{proxy.__name__}` ({e})"
             ) from None
         return value
+
+    def _note_forbidden(self, hits: Any) -> None:
+        """Keep the worker's report of forbidden calls (untrusted: plain strings only)."""
+        for h in hits[:100] if isinstance(hits, list) else []:
+            if isinstance(h, dict) and all(
+                isinstance(h.get(k), str) for k in ("function", "routine")
+            ):
+                item = (h["function"][:100], h["routine"][:200])
+                if item not in self.forbidden:
+                    self.forbidden.append(item)
 
     # ------------------------------------------------------------------ values
     def encode(self, x: Any, bufs: list, rngs: dict, depth: int = 0) -> Any:
@@ -393,6 +403,58 @@ class WorkerProcess:
         raise P.ProtocolError(f"unknown value tag {str(tag)[:50]!r}")
 
 
+def _sent_arrays(obj: Any, found: dict, path: str = "") -> None:
+    """``{buffer index: (dtype code, shape, path)}`` of the arrays in an encoded value."""
+    if isinstance(obj, dict):
+        tag = obj.get("$")
+        if tag == "nd" and not obj.get("scalar"):
+            found[obj["b"]] = (obj["d"], obj["s"], path)
+        elif tag in ("list", "tuple"):
+            for i, v in enumerate(obj["v"]):
+                _sent_arrays(v, found, f"{path}[{i}]")
+        elif tag == "dict":
+            for k, v in zip(obj["k"], obj["v"]):
+                _sent_arrays(v, found, f"{path}[{k!r}]")
+
+
+def modified_arguments(header: dict, bufs: list, msg: dict, rbufs: list) -> list[str]:
+    """The argument arrays that a call modified in place, decided here from bytes.
+
+    The worker returns, for every array it received, its shape, dtype and bytes after the
+    call; they are compared with what was sent. The worker's own process may have been
+    patched by student code, so no comparison happens there. Names come from the worker
+    (parameter names, best effort) or, failing that, from the position in the call.
+    """
+    sent: dict = {}
+    for i, v in enumerate(header["args"]["v"]):
+        _sent_arrays(v, sent, f"argument {i + 1}")
+    for k, v in zip(header["kwargs"]["k"], header["kwargs"]["v"]):
+        _sent_arrays(v, sent, str(k))
+    after, names = msg.get("after", []), msg.get("names", {})
+    if not isinstance(after, list) or not isinstance(names, dict):
+        raise P.ProtocolError("bad state of the arguments")
+    seen, modified = set(), []
+    for item in after:
+        if not (isinstance(item, list) and len(item) == 4):
+            raise P.ProtocolError("bad state of an argument")
+        b, shape, dtype, k = item
+        if b not in sent or b in seen or type(k) is not int or not 0 <= k < len(rbufs):
+            raise P.ProtocolError("bad state of an argument")
+        seen.add(b)
+        code, shape0, path = sent[b]
+        if (
+            shape != shape0
+            or not isinstance(dtype, str)
+            or dtype[1:] != code
+            or memoryview(rbufs[k]) != memoryview(bufs[b])
+        ):
+            name = names.get(str(b))
+            modified.append(str(name)[:200] if isinstance(name, str) else path)
+    if seen != set(sent):
+        raise P.ProtocolError("the state of some arguments is missing")
+    return modified
+
+
 def _activation(name: Any) -> Callable | None:
     try:
         import numdl.activations as acts
@@ -403,8 +465,20 @@ def _activation(name: Any) -> Callable | None:
     return None
 
 
+def _imported(name: str) -> Any:
+    """The module ``name`` if some thread has imported (or is importing) it, else ``None``.
+
+    Tests of two submissions run in two threads here: a module another thread is still
+    importing sits half-initialized in ``sys.modules``, so it is imported properly (which
+    waits for that import to finish) instead of being used as found.
+    """
+    if name not in sys.modules:
+        return None
+    return importlib.import_module(name)
+
+
 def _activation_name(x: Any) -> str | None:
-    mod = sys.modules.get("numdl.activations")
+    mod = _imported("numdl.activations")
     name = getattr(x, "__name__", None)
     if (
         mod is not None
@@ -417,7 +491,7 @@ def _activation_name(x: Any) -> str | None:
 
 
 def _is_linear_operator(x: Any) -> bool:
-    mod = sys.modules.get("scipy.sparse.linalg")
+    mod = _imported("scipy.sparse.linalg")
     return mod is not None and isinstance(x, mod.LinearOperator)
 
 
@@ -454,6 +528,7 @@ class Session:
         self.proxies = {name: StudentFunction(self, name) for name in spec.api}
         self.outputs: list[str] = []
         self.sandbox: dict = {}
+        self.forbidden: list[tuple[str, str]] = []  # forbidden calls since the last take
 
     @property
     def namespace(self) -> dict[str, StudentFunction]:
@@ -464,6 +539,7 @@ class Session:
         self.close()
         self.worker = WorkerProcess(self.spec, self.source, self.env, self.uid)
         self.worker.proxies = self.proxies
+        self.worker.forbidden = self.forbidden
         self.worker.start()
         self.sandbox = self.worker.sandbox
         deadline, reason = self._deadline()
@@ -494,6 +570,12 @@ class Session:
             )
         deadline, reason = self._deadline()
         return self.worker.call(proxy, args, kwargs, deadline, reason)
+
+    def take_forbidden(self) -> list[tuple[str, str]]:
+        """The ``(function, routine)`` forbidden calls reported since the last take."""
+        out = list(self.forbidden)
+        self.forbidden.clear()
+        return out
 
     def close(self) -> None:
         if self.worker is not None:

@@ -32,7 +32,8 @@ from typing import Any
 PRELOAD = (
     "numpy numpy.linalg numpy.fft numpy.random numpy.testing numpy.polynomial "
     "scipy scipy.linalg scipy.sparse scipy.sparse.linalg scipy.special scipy.optimize "
-    "scipy.signal scipy.ndimage scipy.fft scipy.integrate scipy.spatial "
+    "scipy.signal scipy.ndimage scipy.fft scipy.integrate scipy.spatial scipy.spatial.distance "
+    "scipy.sparse.csgraph scipy.cluster "
     "math cmath functools itertools collections collections.abc copy dataclasses enum "
     "heapq bisect operator random statistics time typing warnings numbers re string "
     "contextlib types abc json io textwrap"
@@ -276,22 +277,27 @@ class Server:
         return {"$": "opaque", "h": h, "type": type(x).__name__[:100]}
 
     # ------------------------------------------------------------------ decoding arguments
-    def decode(self, obj: Any, bufs: list, rngs: dict) -> Any:
+    def decode(self, obj: Any, bufs: list, rngs: dict, sent: list | None = None) -> Any:
+        """A value from the grader; ``sent`` collects ``(buffer index, order, array)``."""
         from autograder import protocol as P
 
         if obj is None or type(obj) in (bool, int, float, str):
             return obj
         tag = obj.get("$")
         if tag in ("list", "tuple"):
-            items = [self.decode(v, bufs, rngs) for v in obj["v"]]
+            items = [self.decode(v, bufs, rngs, sent) for v in obj["v"]]
             return items if tag == "list" else tuple(items)
         if tag == "dict":
-            return {k: self.decode(v, bufs, rngs) for k, v in zip(obj["k"], obj["v"])}
+            return {k: self.decode(v, bufs, rngs, sent) for k, v in zip(obj["k"], obj["v"])}
         if tag == "c":
             return complex(*obj["v"])
         if tag == "nd":
             a = P.decode_array(obj, bufs)
-            return a[()] if obj.get("scalar") and a.ndim == 0 else a
+            if obj.get("scalar") and a.ndim == 0:
+                return a[()]
+            if sent is not None:
+                sent.append((obj["b"], obj.get("o", "C"), a))
+            return a
         if tag == "rng":
             gen = P.decode_rng(obj)
             rngs[obj["i"]] = gen
@@ -375,6 +381,7 @@ class Server:
 
         try:
             self.mod = importlib.import_module(f"numdl.{self.module}")
+            forbidden_calls()  # calls at import time belong to no question (the scan flags them)
             reply = {"op": "imported", "ok": True}
         except BaseException as e:  # noqa: BLE001 - SystemExit at import is a student error
             reply = {"op": "imported", "ok": False, "error": P.exception_info(e)}
@@ -382,32 +389,28 @@ class Server:
         P.send(self.wfd, reply)
 
     def serve_call(self, msg: dict, bufs: list) -> None:
-        import numpy as np
-
         from autograder import protocol as P
 
         rngs: dict = {}
+        sent: list = []
         try:
             fn = self.student_function(msg["name"])
-            args = self.decode(msg["args"], bufs, rngs)
-            kwargs = self.decode(msg["kwargs"], bufs, rngs)
-            before = [(p, a, a.copy()) for p, a in arrays_of(fn, args, kwargs)]
+            args = self.decode(msg["args"], bufs, rngs, sent)
+            kwargs = self.decode(msg["kwargs"], bufs, rngs, sent)
+            names = _array_names(fn, args, kwargs, sent)
             value = fn(*args, **kwargs)
-            modified = [
-                p
-                for p, a, a0 in before
-                if a.shape != a0.shape or not np.array_equal(a, a0, equal_nan=True)
-            ]
             out: list = []
             reply = {
                 "op": "result",
                 "value": self.encode(value, out),
-                "modified": modified[:50],
+                "after": _after_state(sent, out),
+                "names": names,
                 "rngs": [[i, g.bit_generator.state] for i, g in rngs.items()],
+                "forbidden": forbidden_calls(),
             }
         except BaseException as e:  # noqa: BLE001 - everything goes back to the grader
             out = []
-            reply = {"op": "error", "error": P.exception_info(e)}
+            reply = {"op": "error", "error": P.exception_info(e), "forbidden": forbidden_calls()}
         flush_output()
         P.send(self.wfd, reply, out)
 
@@ -426,6 +429,34 @@ class Server:
                 self.serve_call(msg, bufs)
             elif op == "bye":
                 os._exit(0)
+
+
+def _after_state(sent: list, out: list) -> list:
+    """``[b, shape, dtype, buffer]`` per argument array after the call, its bytes in ``out``.
+
+    The grader decides "modified in place" itself, by comparing these bytes with the ones it
+    sent: nothing here calls a function that student code could have replaced (``tobytes``,
+    ``shape`` and ``dtype`` belong to the C type ``ndarray``, which cannot be patched).
+    """
+    state = []
+    for b, order, a in sent:
+        out.append(a.tobytes(order=order))
+        state.append([b, [int(s) for s in a.shape], a.dtype.str, len(out) - 1])
+    return state
+
+
+def _array_names(fn: Any, args: tuple, kwargs: dict, sent: list) -> dict:
+    """Best-effort names (``"Y"``, ``"params[0][1]"``) of the argument arrays, by buffer index.
+
+    Only used to word the message; what was modified is decided by the grader from bytes.
+    """
+    try:
+        index = {id(a): b for b, _, a in sent}
+        return {
+            str(index[id(a)]): path for path, a in arrays_of(fn, args, kwargs) if id(a) in index
+        }
+    except Exception:  # noqa: BLE001 - naming must never break a call
+        return {}
 
 
 def arrays_of(fn: Any, args: tuple, kwargs: dict):
@@ -476,6 +507,20 @@ def flush_output() -> None:
             pass
 
 
+def install_tripwires(module: str, staged: str) -> None:
+    """Wrap the module's forbidden routines and watch the student's file (``numdl.tripwires``)."""
+    tripwires = sys.modules.get("numdl.tripwires")
+    if tripwires is not None:
+        tripwires.install(module)
+        tripwires.watch(os.path.join(staged, "numdl", f"{module}.py"), module)
+
+
+def forbidden_calls() -> list:
+    """The forbidden calls recorded since the last request (see ``numdl.tripwires``)."""
+    tripwires = sys.modules.get("numdl.tripwires")
+    return tripwires.take() if tripwires is not None else []
+
+
 def preload() -> None:
     """Import numpy, scipy and common standard modules (before any privilege drop)."""
     sys.dont_write_bytecode = True
@@ -498,6 +543,7 @@ def run(cfg: dict) -> None:
     sys.path.insert(0, staged)
     for name in cfg["preimport"]:
         importlib.import_module(f"numdl.{name}")
+    install_tripwires(cfg["module"], staged)
     info: dict[str, Any] = {"uid": os.getuid()}
     libc = _libc()
     if os.geteuid() == 0:

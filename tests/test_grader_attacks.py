@@ -111,6 +111,10 @@ def test_attack_outcome(batch, attack):
     assert float(row["score"]) <= min(attack.max_score, base), rec["output"][:2000]
     for q, pts in attack.graded.items():
         assert float(row[q]) == pts, f"{q}: {rec['output'][:2000]}"
+    if attack.same_as:
+        other = batch["rows"][attack.same_as]
+        scores = {k: v for k, v in row.items() if k == "score" or k.startswith("q")}
+        assert scores == {k: other[k] for k in scores}, rec["output"][:2000]
 
 
 @needs_root

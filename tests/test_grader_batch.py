@@ -59,7 +59,7 @@ def test_gradebook_and_results(batch):
     text = (batch["out"] / "gradebook.csv").read_text()
     header = text.splitlines()[0].split(",")
     qs = [p.stem for p in modules.get(MODULE).test_files()]
-    assert header == ["submission", "sha256", "status", "score", "max_score", *qs]
+    assert header == ["submission", "sha256", "status", "score", "max_score", "flags", *qs]
     rows = results.read_gradebook(batch["out"] / "gradebook.csv")
     names = [r["submission"] for r in rows]
     assert names == sorted(names) and len(rows) == len(batch["paths"])

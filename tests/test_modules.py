@@ -1,11 +1,13 @@
 """Every graded module: the reference scores 100% (hidden cases included), the stubs score 0,
-every mutant loses points on its question, every correct alternative gets full marks."""
+every mutant loses points on its question and gets a hint naming it, every correct alternative
+gets full marks and no hint."""
 
 from __future__ import annotations
 
 import pytest
 
 from autograder import examples, inprocess, modules, release, testfiles
+from numdl import hints as numdl_hints
 
 READY = [m.name for m in modules.ready_modules()]
 
@@ -117,6 +119,11 @@ def test_mutant_loses_points_on_its_question(example, tmp_path):
     assert example.kind == "mutant", f"the mutants could not be built: {example.why}"
     (q,) = _grade(example, tmp_path, questions={example.question})
     assert q.score < q.possible, f"{example.name} ({example.why}) gets full marks on {q.name}"
+    assert not [c.name for c in q.cases if c.passed and c.hint], "a passing case has a hint"
+    hints = [c.hint for c in q.cases if not c.passed and c.hint]
+    assert any(example.why in numdl_hints.mistakes(h) for h in hints), (
+        f"{example.name} gets no hint naming it (hints: {hints}); run `make release`"
+    )
 
 
 @pytest.mark.parametrize(
@@ -126,3 +133,4 @@ def test_alternative_gets_full_marks(example, tmp_path):
     assert example.kind == "alternative", f"the alternatives could not be built: {example.why}"
     results = _grade(example, tmp_path)
     assert all(q.passed_all for q in results), _failures(results)
+    assert not [c.hint for q in results for c in q.cases if c.hint], "a correct answer got a hint"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import pickle
 import struct
 
 import numpy as np
@@ -186,3 +187,70 @@ def test_pack_and_unpack_round_trip_in_column_major_order():
     assert all(np.array_equal(a, b) for p, q in zip(params, back_params) for a, b in zip(p, q))
     with pytest.raises(ValueError, match="entries"):
         utils.unpack(x[:-1], (params, W))
+
+
+def _cifar_images(rng, n):
+    """Random uint8 images ``(n, 3, 32, 32)`` and labels; row ``s`` of the batch is ``img[s]``."""
+    return rng.integers(0, 256, (n, 3, 32, 32), dtype=np.uint8), rng.integers(0, 10, n)
+
+
+def _write_cifar(folder, fmt, batches):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (img, lab) in batches.items():
+        rows = img.reshape(img.shape[0], -1)
+        if fmt == "python":  # the distributed dict: bytes keys, uint8 data, a list of labels
+            d = {b"batch_label": name.encode(), b"labels": lab.tolist(), b"data": rows}
+            (folder / name).write_bytes(pickle.dumps(d, protocol=2))
+        else:  # one record per image: the label byte, then 3072 pixel bytes
+            rec = np.hstack([lab[:, None].astype(np.uint8), rows])
+            (folder / f"{name}.bin").write_bytes(rec.tobytes())
+
+
+@pytest.mark.parametrize("fmt", ["python", "binary"])
+def test_cifar10_loader_reads_both_distributed_formats(tmp_path, fmt):
+    rng = np.random.default_rng(6)
+    names = [f"data_batch_{k}" for k in range(1, 6)] + ["test_batch"]
+    batches = {name: _cifar_images(rng, 3) for name in names}
+    sub = {"python": "cifar-10-batches-py", "binary": "cifar-10-batches-bin"}[fmt]
+    _write_cifar(tmp_path / sub, fmt, batches)
+    for folder in (tmp_path, tmp_path / sub):  # the parent folder or the batch folder itself
+        Y, C = datasets.load_cifar10(folder)
+        assert Y.shape == (32, 32, 3, 15) and Y.dtype == np.float64 and C.shape == (10, 15)
+        img, lab = batches["data_batch_2"]
+        # image 1 of batch 2 is column 4: Y[i1, i2, c, s] = row i1, column i2, channel c
+        assert np.array_equal(Y[:, :, :, 4], img[1].transpose(1, 2, 0) / 255.0)
+        assert Y[5, 7, 2, 4] == img[1, 2, 5, 7] / 255.0
+        all_labels = np.concatenate([batches[n][1] for n in names[:5]])
+        assert np.array_equal(datasets.labels(C), all_labels) and np.all(C.sum(0) == 1)
+    Yt, Ct = datasets.load_cifar10(tmp_path, split="test", scale=False)
+    assert np.array_equal(Yt, batches["test_batch"][0].transpose(2, 3, 1, 0))
+    assert np.array_equal(datasets.labels(Ct), batches["test_batch"][1])
+    Y1, _ = datasets.load_cifar10(tmp_path, split=["data_batch_1"])
+    assert Y1.shape == (32, 32, 3, 3)
+
+
+def test_cifar10_loader_names_the_expected_files(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"does not exist.*data_batch_1.*test_batch"):
+        datasets.load_cifar10(tmp_path / "nowhere", split=["data_batch_1", "test_batch"])
+    expected = r"python batches data_batch_1, .*, data_batch_5 or the binary batches data_batch_1"
+    with pytest.raises(FileNotFoundError, match=expected):
+        datasets.load_cifar10(tmp_path)
+    rng = np.random.default_rng(7)
+    _write_cifar(tmp_path, "binary", {f"data_batch_{k}": _cifar_images(rng, 2) for k in (1, 2)})
+    with pytest.raises(FileNotFoundError, match="incomplete: missing data_batch_3.bin"):
+        datasets.load_cifar10(tmp_path)
+    with pytest.raises(ValueError, match="unknown split"):
+        datasets.load_cifar10(tmp_path, split="validation")
+    (tmp_path / "test_batch.bin").write_bytes(b"\x01" * 100)
+    with pytest.raises(ValueError, match="multiple of 3073"):
+        datasets.load_cifar10(tmp_path, split="test")
+
+
+def test_cifar10_loader_refuses_pickles_that_run_code(tmp_path):
+    class Boom:
+        def __reduce__(self):
+            return (print, ("pwned",))
+
+    (tmp_path / "test_batch").write_bytes(pickle.dumps({b"data": Boom(), b"labels": []}))
+    with pytest.raises(ValueError, match="refusing to load builtins.print"):
+        datasets.load_cifar10(tmp_path, split="test")

@@ -33,6 +33,10 @@ __all__ = [
     "laplacian_2d",
     "conv_layer",
     "conv_layer_vjp",
+    "norm_layer",
+    "norm_layer_vjp",
+    "galerkin_coarsen",
+    "galerkin_prolong",
 ]
 
 # BEGIN SOLUTION
@@ -458,4 +462,154 @@ def conv_layer_vjp(cache: tuple, dZ: np.ndarray) -> tuple[np.ndarray, np.ndarray
     g_b = dS.sum(axis=(0, 1, 3))
     g_Y = conv2d_transpose(dS, theta, boundary)
     return g_theta, g_b, g_Y
+    # END SOLUTION
+
+
+def norm_layer(Y: np.ndarray, kind: str = "batch", eps: float = 1e-5):
+    """Batch or instance normalization of an image batch (no learnable scale or shift).
+
+    ``Z = (Y - mu) / sqrt(s2 + eps)`` with ``mu`` and ``s2`` the mean and the biased variance
+    (divided by the count) per channel over the pixels and the batch (``kind="batch"``, axes
+    ``(0, 1, 3)``) or per channel and image over the pixels (``kind="instance"``, axes
+    ``(0, 1)``).
+
+    Parameters
+    ----------
+    Y : ndarray, shape (H, W, c, N)
+        Images.
+    kind : {"batch", "instance"}
+        Which statistics normalize.
+    eps : float
+        Added to the variance.
+
+    Returns
+    -------
+    Z : ndarray, shape (H, W, c, N)
+    cache : object
+        Whatever :func:`norm_layer_vjp` needs (opaque).
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``kind`` or ``Y`` that is not 4-D.
+    """
+    # BEGIN SOLUTION
+    axes = {"batch": (0, 1, 3), "instance": (0, 1)}.get(kind) if isinstance(kind, str) else None
+    if axes is None:
+        raise ValueError(f"kind must be 'batch' or 'instance', got {kind!r}")
+    Y = _images("Y", Y)
+    Yc = Y - Y.mean(axis=axes, keepdims=True)
+    inv_std = 1.0 / np.sqrt(np.mean(Yc**2, axis=axes, keepdims=True) + eps)
+    Z = Yc * inv_std
+    return Z, (Z, inv_std, axes)
+    # END SOLUTION
+
+
+def norm_layer_vjp(cache: tuple, dZ: np.ndarray) -> np.ndarray:
+    """Transposed Jacobian of :func:`norm_layer` applied to ``dZ``.
+
+    Both ``mu`` and ``s2`` depend on ``Y``; the gradient differentiates through them. The
+    Jacobian is symmetric (so this is also the Jacobian applied to ``dZ``).
+
+    Parameters
+    ----------
+    cache : object
+        From :func:`norm_layer`.
+    dZ : ndarray, shape (H, W, c, N)
+
+    Returns
+    -------
+    gY : ndarray, shape (H, W, c, N)
+
+    Raises
+    ------
+    ValueError
+        If ``dZ`` does not have the shape of ``Z``.
+    """
+    # BEGIN SOLUTION
+    # per group, with means over the group: gY = (dZ - mean(dZ) - Z mean(dZ Z)) / sqrt(s2 + eps)
+    Z, inv_std, axes = cache
+    dZ = np.asarray(dZ, dtype=float)
+    if dZ.shape != Z.shape:
+        raise ValueError(f"dZ must have shape {Z.shape} (H, W, c, N), got shape {dZ.shape}")
+    mean_dZ = dZ.mean(axis=axes, keepdims=True)
+    mean_dZZ = (dZ * Z).mean(axis=axes, keepdims=True)
+    return inv_std * (dZ - mean_dZ - Z * mean_dZZ)
+    # END SOLUTION
+
+
+def galerkin_coarsen(theta: np.ndarray) -> np.ndarray:
+    """The Galerkin coarse-grid stencil of a 3-point periodic stencil: ``K_c(theta_c) = R K_f P``.
+
+    On periodic 1-D grids with ``n_f = 2 n_c`` points, coarse node ``i`` is the cell of fine
+    nodes ``2i, 2i+1``; ``P`` ``(n_f, n_c)`` puts the weights ``1/4, 3/4, 3/4, 1/4`` from coarse
+    node ``i`` on fine nodes ``2i-1, 2i, 2i+1, 2i+2`` (modulo ``n_f``), ``R`` ``(n_c, n_f)``
+    averages fine nodes ``2i``, ``2i+1``. ``R K_f(theta) P`` is again a 3-point periodic stencil,
+    the same for every ``n_c >= 3``.
+
+    Parameters
+    ----------
+    theta : ndarray, shape (3,)
+        The fine-grid stencil, ``(K_f y)_i = theta[0] y_{i-1} + theta[1] y_i + theta[2] y_{i+1}``.
+
+    Returns
+    -------
+    theta_c : ndarray, shape (3,)
+        The coarse-grid stencil.
+
+    Raises
+    ------
+    ValueError
+        If ``theta`` does not have shape ``(3,)``.
+    """
+    # BEGIN SOLUTION
+    theta = np.asarray(theta, dtype=float)
+    if theta.shape != (3,):
+        raise ValueError(f"theta must be a 3-point stencil of shape (3,), got shape {theta.shape}")
+    n_c = 4  # any n_c >= 3 gives the same stencil
+    n_f = 2 * n_c
+    rows = np.arange(n_f)
+    K_f = np.zeros((n_f, n_f))
+    for j in (-1, 0, 1):
+        K_f[rows, (rows + j) % n_f] += theta[j + 1]
+    P = np.zeros((n_f, n_c))
+    R = np.zeros((n_c, n_f))
+    for i in range(n_c):
+        for offset, w in zip((-1, 0, 1, 2), (0.25, 0.75, 0.75, 0.25)):
+            P[(2 * i + offset) % n_f, i] += w
+        R[i, [2 * i, 2 * i + 1]] = 0.5
+    K_c = R @ K_f @ P
+    return K_c[1, [0, 1, 2]].copy()
+    # END SOLUTION
+
+
+def galerkin_prolong(theta_c: np.ndarray) -> np.ndarray:
+    """The fine-grid stencil whose Galerkin coarsening is ``theta_c`` (it is unique).
+
+    ``galerkin_coarsen`` is linear and invertible on 3-point stencils; this solves
+    ``galerkin_coarsen(theta) = theta_c``, i.e. moves a stencil learned on a coarse grid to the
+    fine grid.
+
+    Parameters
+    ----------
+    theta_c : ndarray, shape (3,)
+        A coarse-grid stencil.
+
+    Returns
+    -------
+    theta : ndarray, shape (3,)
+
+    Raises
+    ------
+    ValueError
+        If ``theta_c`` does not have shape ``(3,)``.
+    """
+    # BEGIN SOLUTION
+    theta_c = np.asarray(theta_c, dtype=float)
+    if theta_c.shape != (3,):
+        raise ValueError(
+            f"theta_c must be a 3-point stencil of shape (3,), got shape {theta_c.shape}"
+        )
+    G = np.column_stack([galerkin_coarsen(e) for e in np.eye(3)])
+    return np.linalg.solve(G, theta_c)
     # END SOLUTION

@@ -22,6 +22,7 @@ __all__ = [
     "nn_loss",
     "varpro_lsq_loss",
     "sgd",
+    "input_gradient",
 ]
 
 # BEGIN SOLUTION
@@ -362,4 +363,50 @@ def sgd(
             x = x + v
         hist["loss"].append(float(np.mean(values)))
     return x, hist
+    # END SOLUTION
+
+
+def input_gradient(K, b, W, Y, C, act=tanh, lam: float = 0.0):
+    """Loss of a trained single-layer classifier as a function of its input, and its gradient.
+
+    ``E(Y) = softmax_loss(W, Z, C) + lam/2 ||Y||_F^2`` with ``Z = act(K Y + b 1^T)``, and
+    its gradient in ``Y``. Descending ``E`` with ``C`` set to a wrong class builds adversarial
+    examples (the course's adversarial objective).
+
+    Parameters
+    ----------
+    K : ndarray, shape (m, n_f)
+    b : ndarray, shape (m,)
+    W : ndarray, shape (n_c, m)
+        Classifier weights (no bias row is added).
+    Y : ndarray, shape (n_f, n)
+        Inputs, the variable.
+    C : ndarray, shape (n_c, n)
+        Labels (the targets of the attack), columns summing to one.
+    act : callable
+        ``act(X) -> (A, dA)``.
+    lam : float
+        Weight of the penalty on the size of the input.
+
+    Returns
+    -------
+    E : float
+    gY : ndarray, shape (n_f, n)
+        The gradient of ``E`` with respect to ``Y``.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not fit together.
+    """
+    # BEGIN SOLUTION
+    # gY = K^T (act' * (W^T (P - C) / n)) + lam Y with P = softmax(W Z): single_layer_vjp's gY
+    Z, cache = single_layer(K, b, Y, act)
+    m, n = Z.shape
+    W = _as_matrix("W", W, (None, m))
+    C = _as_matrix("C", C, (W.shape[0], n))
+    E, _ = softmax_loss(W, Z, C)
+    Y = np.asarray(Y, dtype=float)
+    _, _, gY = single_layer_vjp(cache, W.T @ ((softmax(W @ Z) - C) / n))
+    return float(E) + 0.5 * lam * float(np.sum(Y**2)), gY + lam * Y
     # END SOLUTION

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from numdl import hints
+
 __all__ = [
     "CheckError",
     "check",
@@ -34,13 +36,40 @@ EPS = np.finfo(float).eps
 
 
 class CheckError(AssertionError):
-    """A failed check; its message is written for the student."""
+    """A failed check; its message is written for the student.
+
+    Raised inside a test case, it also carries the failure's signature (``failure``: which
+    check failed, on which input, with which numbers) and, when that signature matches a
+    known mistake, a one-line ``hint`` (see :mod:`numdl.hints`), shown after the message.
+    """
+
+    def __init__(self, message: str, check: str = "check", label: str = "", values=()) -> None:
+        super().__init__(message)
+        self.failure = hints.failure_of(check, label, values)
+        self.hint = hints.hint_for(self.failure)
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        return text if self.hint is None else f"{text}\nHint: {self.hint}"
+
+
+def _sketch(a: np.ndarray) -> tuple[float, float]:
+    """Two numbers that tell arrays apart: the norm and a fixed pseudo-random projection of
+    the normalized array (the same array gives the same numbers in any implementation)."""
+    a = np.asarray(a)
+    norm = float(np.linalg.norm(a))
+    r = np.cos(1.0 + 0.7548776662 * np.arange(a.size)) if a.size else np.zeros(0)
+    proj = float(np.real(np.dot(r, a.ravel()))) / norm if norm > 0 else 0.0
+    return norm, proj
 
 
 def check(condition: Any, label: str, message: str) -> None:
     """Raise :class:`CheckError` ``"label: message"`` unless ``condition`` is true."""
     if not bool(condition):
-        raise CheckError(f"{label}: {message}")
+        numbers = [float(x) for x in hints.NUMBER.findall(message)]
+        raise CheckError(
+            f"{label}: {message}", "check", label, [hints.NUMBER.sub("#", message), *numbers]
+        )
 
 
 def _fmt_shape(shape) -> str:
@@ -60,11 +89,17 @@ def check_shape(label: str, actual: Any, shape: Sequence[int]) -> np.ndarray:
     if not isinstance(actual, np.ndarray):
         raise CheckError(
             f"{label}: expected a numpy array of shape {_fmt_shape(shape)}, "
-            f"got {type(actual).__name__}"
+            f"got {type(actual).__name__}",
+            "shape.type",
+            label,
+            [type(actual).__name__],
         )
     if tuple(actual.shape) != tuple(shape):
         raise CheckError(
-            f"{label}: expected shape {_fmt_shape(shape)}, got shape {_fmt_shape(actual.shape)}"
+            f"{label}: expected shape {_fmt_shape(shape)}, got shape {_fmt_shape(actual.shape)}",
+            "shape.shape",
+            label,
+            [_fmt_shape(actual.shape)],
         )
     return actual
 
@@ -94,14 +129,29 @@ def check_array(
     if shape is not None:
         check_shape(label, actual, shape)
     elif not isinstance(actual, np.ndarray):
-        raise CheckError(f"{label}: expected a numpy array, got {type(actual).__name__}")
+        raise CheckError(
+            f"{label}: expected a numpy array, got {type(actual).__name__}",
+            "array.type",
+            label,
+            [type(actual).__name__],
+        )
     if actual.dtype.kind not in _KINDS[kind] and not (
         kind in ("float", "real", "number") and actual.dtype.kind in "iu" and expected is not None
     ):
-        raise CheckError(f"{label}: expected a {kind} array, got dtype {actual.dtype}")
+        raise CheckError(
+            f"{label}: expected a {kind} array, got dtype {actual.dtype}",
+            "array.dtype",
+            label,
+            [actual.dtype.kind],
+        )
     if actual.dtype.kind in "fc" and not np.all(np.isfinite(actual)):
         bad = np.argwhere(~np.isfinite(actual))[0]
-        raise CheckError(f"{label}: non-finite value {actual[tuple(bad)]} at index {tuple(bad)}")
+        raise CheckError(
+            f"{label}: non-finite value {actual[tuple(bad)]} at index {tuple(bad)}",
+            "array.finite",
+            label,
+            [str(actual[tuple(bad)]), str(tuple(bad))],
+        )
     if expected is not None:
         err = float(np.linalg.norm(actual - expected))
         tol = rtol * float(np.linalg.norm(expected)) + atol
@@ -116,7 +166,10 @@ def check_array(
             )
             raise CheckError(
                 f"{label}: wrong values, error {err:.3e} (relative "
-                f"{rel_error(actual, expected):.3e}) exceeds tolerance {tol:.3e}{where}"
+                f"{rel_error(actual, expected):.3e}) exceeds tolerance {tol:.3e}{where}",
+                "array.values",
+                label,
+                [rel_error(actual, expected), *_sketch(actual)],
             )
     return actual
 
@@ -130,14 +183,24 @@ def check_scalar(
     if isinstance(actual, bool | np.bool_) or not isinstance(
         actual, int | float | np.integer | np.floating
     ):
-        raise CheckError(f"{label}: expected a real scalar, got {type(actual).__name__}")
+        raise CheckError(
+            f"{label}: expected a real scalar, got {type(actual).__name__}",
+            "scalar.type",
+            label,
+            [type(actual).__name__],
+        )
     value = float(actual)
     if not np.isfinite(value):
-        raise CheckError(f"{label}: expected a finite number, got {value}")
+        raise CheckError(
+            f"{label}: expected a finite number, got {value}", "scalar.finite", label, [str(value)]
+        )
     if expected is not None and not abs(value - expected) <= rtol * abs(expected) + atol:
         raise CheckError(
             f"{label}: expected {expected:.10g}, got {value:.10g} (error "
-            f"{abs(value - expected):.3e} exceeds tolerance {rtol * abs(expected) + atol:.3e})"
+            f"{abs(value - expected):.3e} exceeds tolerance {rtol * abs(expected) + atol:.3e})",
+            "scalar.value",
+            label,
+            [value],
         )
     return value
 
@@ -148,7 +211,10 @@ def check_labels(label: str, actual: Any, n: int, k: int) -> np.ndarray:
     if actual.size and (actual.min() < 0 or actual.max() >= k):
         raise CheckError(
             f"{label}: labels must lie in 0..{k - 1}, found values in "
-            f"{actual.min()}..{actual.max()}"
+            f"{actual.min()}..{actual.max()}",
+            "labels.range",
+            label,
+            [actual.min(), actual.max()],
         )
     return actual
 
@@ -163,12 +229,24 @@ def check_raises(
         if match is not None and match.lower() not in str(e).lower():
             raise CheckError(
                 f"{label}: raised {exc.__name__} as expected, but its message {str(e)!r} "
-                f"does not mention {match!r}"
+                f"does not mention {match!r}",
+                "raises.message",
+                label,
+                [type(e).__name__],
             ) from None
         return
     except Exception as e:  # noqa: BLE001 - reported to the student
-        raise CheckError(f"{label}: expected {exc.__name__}, got {type(e).__name__}: {e}") from None
-    raise CheckError(f"{label}: expected {exc.__name__} to be raised, but nothing was raised")
+        raise CheckError(
+            f"{label}: expected {exc.__name__}, got {type(e).__name__}: {e}",
+            "raises.other",
+            label,
+            [type(e).__name__],
+        ) from None
+    raise CheckError(
+        f"{label}: expected {exc.__name__} to be raised, but nothing was raised",
+        "raises.nothing",
+        label,
+    )
 
 
 def _arrays(obj, prefix=""):
@@ -200,7 +278,10 @@ def call_pure(label: str, func: Callable, *args, **kwargs):
     if changed:
         raise CheckError(
             f"{label}: modified its input argument(s) in place ({', '.join(map(str, changed))}); "
-            "functions must never modify their inputs (work on a copy)"
+            "functions must never modify their inputs (work on a copy)",
+            "pure",
+            label,
+            [", ".join(map(str, changed))],
         )
     return out
 
@@ -252,7 +333,10 @@ def check_taylor(label: str, table: np.ndarray, scale: float, order: int = 2) ->
         raise CheckError(
             f"{label}: derivative check failed: E1 should decay like O(h^{order}) (ratio about "
             f"{target:g} when h halves), observed median ratio {med} over {ratios.size} "
-            f"steps above round-off. Your derivative is probably wrong.\n{rows}"
+            f"steps above round-off. Your derivative is probably wrong.\n{rows}",
+            "taylor",
+            label,
+            list(E1[:6]),
         )
 
 
@@ -264,7 +348,10 @@ def check_adjoint(label: str, Kx: Any, y: Any, x: Any, KTy: Any, rtol: float = 1
         raise CheckError(
             f"{label}: adjoint test failed: <K x, y> = {a:.12e} but <x, K^T y> = {b:.12e} "
             f"(relative gap {abs(a - b) / max(scale, 1e-300):.2e} > {rtol:.0e}); "
-            "the transpose does not match the forward map"
+            "the transpose does not match the forward map",
+            "adjoint",
+            label,
+            [a, b],
         )
 
 
@@ -289,5 +376,18 @@ def same_partition(label: str, actual: np.ndarray, expected: np.ndarray) -> None
     if ari < 1.0 - 1e-12:
         raise CheckError(
             f"{label}: the clusters differ from the expected partition (adjusted Rand index "
-            f"{ari:.4f}, expected 1; label numbering does not matter)"
+            f"{ari:.4f}, expected 1; label numbering does not matter)",
+            "partition",
+            label,
+            [ari],
         )
+
+
+def _install_tripwires() -> None:
+    """Report forbidden calls in otter's test runs (``grader.check``, ``make check``)."""
+    from numdl import tripwires
+
+    tripwires.install_for_tests()
+
+
+_install_tripwires()

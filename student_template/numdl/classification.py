@@ -2,6 +2,17 @@
 
 Softmax classifiers, their derivatives, derivative checks and the optimizers of the course
 (steepest descent with Armijo line search, CG, inexact Newton-CG). Examples are columns.
+
+From scratch: in this module do not call scipy.special.softmax, scipy.special.log_softmax,
+scipy.special.logsumexp, scipy.sparse.linalg.lsqr, scipy.sparse.linalg.lsmr,
+scipy.sparse.linalg.cg, scipy.sparse.linalg.cgs, scipy.sparse.linalg.minres,
+scipy.sparse.linalg.gmres, scipy.sparse.linalg.lgmres, scipy.sparse.linalg.bicg,
+scipy.sparse.linalg.bicgstab, scipy.sparse.linalg.qmr, scipy.sparse.linalg.gcrotmk,
+scipy.sparse.linalg.tfqmr, scipy.optimize; in no module call sklearn, torch, jax,
+tensorflow, autograd (a module's name stands for everything in it). A question whose
+functions call one of them scores 0. Everything else of numpy and scipy is allowed
+(factorizations and solves, the FFT, scipy.sparse, the other scipy.special functions,
+numpy.lib.stride_tricks). See numdl/rules.py and the README.
 """
 
 from __future__ import annotations

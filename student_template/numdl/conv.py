@@ -12,6 +12,14 @@ smoothness regularizer, and a convolutional layer with its backpropagation.
 with zero (outside values 0) or periodic (indices modulo the size) boundary. Image batches have
 shape ``(H, W, c, N)``: height, width, channels, examples (examples last, like the columns of
 ``Y`` in the other modules); kernels have shape ``(k1, k2, c_in, c_out)``.
+
+From scratch: in this module do not call scipy.ndimage, scipy.signal, numpy.convolve,
+numpy.correlate, scipy.linalg.toeplitz, scipy.linalg.circulant,
+scipy.linalg.convolution_matrix; in no module call sklearn, torch, jax, tensorflow,
+autograd (a module's name stands for everything in it). A question whose functions call
+one of them scores 0. Everything else of numpy and scipy is allowed (factorizations and
+solves, the FFT, scipy.sparse, the other scipy.special functions,
+numpy.lib.stride_tricks). See numdl/rules.py and the README.
 """
 
 from __future__ import annotations
@@ -33,6 +41,10 @@ __all__ = [
     "laplacian_2d",
     "conv_layer",
     "conv_layer_vjp",
+    "norm_layer",
+    "norm_layer_vjp",
+    "galerkin_coarsen",
+    "galerkin_prolong",
 ]
 
 
@@ -262,3 +274,109 @@ def conv_layer_vjp(cache: tuple, dZ: np.ndarray) -> tuple[np.ndarray, np.ndarray
     g_Y : ndarray, shape (H, W, c_in, N)
     """
     raise NotImplementedError("conv.conv_layer_vjp: not implemented yet")
+
+
+def norm_layer(Y: np.ndarray, kind: str = "batch", eps: float = 1e-5):
+    """Batch or instance normalization of an image batch (no learnable scale or shift).
+
+    ``Z = (Y - mu) / sqrt(s2 + eps)`` with ``mu`` and ``s2`` the mean and the biased variance
+    (divided by the count) per channel over the pixels and the batch (``kind="batch"``, axes
+    ``(0, 1, 3)``) or per channel and image over the pixels (``kind="instance"``, axes
+    ``(0, 1)``).
+
+    Parameters
+    ----------
+    Y : ndarray, shape (H, W, c, N)
+        Images.
+    kind : {"batch", "instance"}
+        Which statistics normalize.
+    eps : float
+        Added to the variance.
+
+    Returns
+    -------
+    Z : ndarray, shape (H, W, c, N)
+    cache : object
+        Whatever :func:`norm_layer_vjp` needs (opaque).
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``kind`` or ``Y`` that is not 4-D.
+    """
+    raise NotImplementedError("conv.norm_layer: not implemented yet")
+
+
+def norm_layer_vjp(cache: tuple, dZ: np.ndarray) -> np.ndarray:
+    """Transposed Jacobian of :func:`norm_layer` applied to ``dZ``.
+
+    Both ``mu`` and ``s2`` depend on ``Y``; the gradient differentiates through them. The
+    Jacobian is symmetric (so this is also the Jacobian applied to ``dZ``).
+
+    Parameters
+    ----------
+    cache : object
+        From :func:`norm_layer`.
+    dZ : ndarray, shape (H, W, c, N)
+
+    Returns
+    -------
+    gY : ndarray, shape (H, W, c, N)
+
+    Raises
+    ------
+    ValueError
+        If ``dZ`` does not have the shape of ``Z``.
+    """
+    raise NotImplementedError("conv.norm_layer_vjp: not implemented yet")
+
+
+def galerkin_coarsen(theta: np.ndarray) -> np.ndarray:
+    """The Galerkin coarse-grid stencil of a 3-point periodic stencil: ``K_c(theta_c) = R K_f P``.
+
+    On periodic 1-D grids with ``n_f = 2 n_c`` points, coarse node ``i`` is the cell of fine
+    nodes ``2i, 2i+1``; ``P`` ``(n_f, n_c)`` puts the weights ``1/4, 3/4, 3/4, 1/4`` from coarse
+    node ``i`` on fine nodes ``2i-1, 2i, 2i+1, 2i+2`` (modulo ``n_f``), ``R`` ``(n_c, n_f)``
+    averages fine nodes ``2i``, ``2i+1``. ``R K_f(theta) P`` is again a 3-point periodic stencil,
+    the same for every ``n_c >= 3``.
+
+    Parameters
+    ----------
+    theta : ndarray, shape (3,)
+        The fine-grid stencil, ``(K_f y)_i = theta[0] y_{i-1} + theta[1] y_i + theta[2] y_{i+1}``.
+
+    Returns
+    -------
+    theta_c : ndarray, shape (3,)
+        The coarse-grid stencil.
+
+    Raises
+    ------
+    ValueError
+        If ``theta`` does not have shape ``(3,)``.
+    """
+    raise NotImplementedError("conv.galerkin_coarsen: not implemented yet")
+
+
+def galerkin_prolong(theta_c: np.ndarray) -> np.ndarray:
+    """The fine-grid stencil whose Galerkin coarsening is ``theta_c`` (it is unique).
+
+    ``galerkin_coarsen`` is linear and invertible on 3-point stencils; this solves
+    ``galerkin_coarsen(theta) = theta_c``, i.e. moves a stencil learned on a coarse grid to the
+    fine grid.
+
+    Parameters
+    ----------
+    theta_c : ndarray, shape (3,)
+        A coarse-grid stencil.
+
+    Returns
+    -------
+    theta : ndarray, shape (3,)
+
+    Raises
+    ------
+    ValueError
+        If ``theta_c`` does not have shape ``(3,)``.
+    """
+    raise NotImplementedError("conv.galerkin_prolong: not implemented yet")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import pathlib
+import pickle
 import struct
 
 import numpy as np
@@ -23,6 +24,7 @@ __all__ = [
     "spiral",
     "digits",
     "load_mnist",
+    "load_cifar10",
     "split",
 ]
 
@@ -184,6 +186,158 @@ def load_mnist(images: str | pathlib.Path, labels_path: str | pathlib.Path | Non
         raise ValueError(f"load_mnist: {X.shape[0]} images but {lab.shape[0]} labels")
     Y = X.reshape(X.shape[0], -1).T.astype(float) / 255.0
     return Y, onehot(lab.astype(int), 10)
+
+
+CIFAR10_CLASSES = (
+    "airplane",
+    "automobile",
+    "bird",
+    "cat",
+    "deer",
+    "dog",
+    "frog",
+    "horse",
+    "ship",
+    "truck",
+)
+
+#: The batch files of the two distributed CIFAR-10 formats (python pickle, binary).
+_CIFAR_BATCHES = {
+    "train": tuple(f"data_batch_{k}" for k in range(1, 6)),
+    "test": ("test_batch",),
+}
+_CIFAR_FOLDERS = {"python": "cifar-10-batches-py", "binary": "cifar-10-batches-bin"}
+_CIFAR_PIXELS = 32 * 32 * 3
+
+
+class _ArrayUnpickler(pickle.Unpickler):
+    """Unpickles plain containers and numpy arrays only (a data file never runs code)."""
+
+    _ALLOWED = {
+        ("numpy.core.multiarray", "_reconstruct"),
+        ("numpy._core.multiarray", "_reconstruct"),
+        ("numpy", "ndarray"),
+        ("numpy", "dtype"),
+        ("_codecs", "encode"),  # how protocol-2 pickles written by Python 3 store bytes
+    }
+
+    def find_class(self, module, name):
+        if (module, name) in self._ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"refusing to load {module}.{name} from a data file")
+
+
+def _cifar_pickle_batch(path: pathlib.Path) -> tuple[np.ndarray, np.ndarray]:
+    with open(path, "rb") as f:
+        try:
+            d = _ArrayUnpickler(f, encoding="bytes").load()
+        except Exception as exc:
+            raise ValueError(f"{path}: not a CIFAR-10 python batch ({exc})") from None
+    if not isinstance(d, dict):
+        raise ValueError(f"{path}: not a CIFAR-10 python batch (no dict inside)")
+    d = {k.decode() if isinstance(k, bytes) else k: v for k, v in d.items()}
+    if "data" not in d or "labels" not in d:
+        raise ValueError(f"{path}: a CIFAR-10 python batch holds 'data' and 'labels'")
+    X = np.asarray(d["data"], dtype=np.uint8)
+    lab = np.asarray(d["labels"], dtype=int)
+    if X.ndim != 2 or X.shape[1] != _CIFAR_PIXELS or X.shape[0] != lab.size:
+        raise ValueError(
+            f"{path}: expected 'data' of shape (n, {_CIFAR_PIXELS}) and n labels, "
+            f"got {X.shape} and {lab.size}"
+        )
+    return X, lab
+
+
+def _cifar_binary_batch(path: pathlib.Path) -> tuple[np.ndarray, np.ndarray]:
+    raw = np.fromfile(path, dtype=np.uint8)
+    rec = 1 + _CIFAR_PIXELS
+    if raw.size == 0 or raw.size % rec:
+        raise ValueError(f"{path}: size {raw.size} is not a multiple of {rec} (label + pixels)")
+    raw = raw.reshape(-1, rec)
+    return raw[:, 1:], raw[:, 0].astype(int)
+
+
+def _cifar_find(folder: pathlib.Path, names: tuple[str, ...]) -> tuple[str, list[pathlib.Path]]:
+    """The format and the batch files under ``folder`` (or its distributed subfolder)."""
+    candidates = []
+    for fmt, sub in _CIFAR_FOLDERS.items():
+        suffix = ".bin" if fmt == "binary" else ""
+        for base in (folder, folder / sub):
+            files = [base / f"{name}{suffix}" for name in names]
+            if all(f.is_file() for f in files):
+                return fmt, files
+            if any(f.is_file() for f in files):
+                candidates.append(files)
+    missing = [f.name for f in candidates[0] if not f.is_file()] if candidates else None
+    want = ", ".join(names)
+    py, binary = _CIFAR_FOLDERS["python"], _CIFAR_FOLDERS["binary"]
+    where = f"{folder} (or its subfolder {py}/ or {binary}/)"
+    if missing:
+        raise FileNotFoundError(
+            f"load_cifar10: {where} is incomplete: missing {', '.join(missing)}"
+        )
+    raise FileNotFoundError(
+        f"load_cifar10: no CIFAR-10 batches in {where}: expected the python batches {want} "
+        f"or the binary batches {', '.join(n + '.bin' for n in names)}"
+    )
+
+
+def load_cifar10(folder: str | pathlib.Path, split: str = "train", scale: bool = True):
+    """Load CIFAR-10 from a local folder in either distributed format; nothing is downloaded.
+
+    Parameters
+    ----------
+    folder : path
+        A folder holding the python-pickle batches (``data_batch_1`` ... ``data_batch_5``,
+        ``test_batch``, as in ``cifar-10-batches-py/``) or the binary batches (the same names
+        with ``.bin``, as in ``cifar-10-batches-bin/``), or the folder that contains one of
+        these two distributed subfolders.
+    split : {"train", "test"} or sequence of str
+        ``"train"`` (the five data batches, 50000 images), ``"test"`` (``test_batch``, 10000
+        images), or a list of batch names such as ``["data_batch_1"]``.
+    scale : bool
+        Divide the pixels by 255 (to ``[0, 1]``).
+
+    Returns
+    -------
+    Y : ndarray (32, 32, 3, n)
+        Images in the course's layout ``(H, W, c, N)``: ``Y[i1, i2, c, s]`` is row ``i1``,
+        column ``i2``, channel ``c`` (red, green, blue) of image ``s``.
+    C : ndarray (10, n)
+        One-hot labels (class names in ``CIFAR10_CLASSES``).
+
+    Raises
+    ------
+    FileNotFoundError
+        When the folder is missing or incomplete (the message names the expected files).
+    ValueError
+        For an unknown ``split`` or a file that is not a CIFAR-10 batch.
+    """
+    folder = pathlib.Path(folder)
+    if isinstance(split, str):
+        if split not in _CIFAR_BATCHES:
+            raise ValueError(f"load_cifar10: unknown split {split!r}; use 'train' or 'test'")
+        names = _CIFAR_BATCHES[split]
+    else:
+        names = tuple(str(s) for s in split)
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"load_cifar10: folder {folder} does not exist; it should hold the CIFAR-10 "
+            f"batches {', '.join(names)} (python) or {', '.join(n + '.bin' for n in names)} "
+            "(binary)"
+        )
+    fmt, files = _cifar_find(folder, names)
+    read = _cifar_pickle_batch if fmt == "python" else _cifar_binary_batch
+    parts = [read(f) for f in files]
+    X = np.concatenate([p[0] for p in parts])
+    lab = np.concatenate([p[1] for p in parts])
+    if lab.size and (lab.min() < 0 or lab.max() > 9):
+        raise ValueError(f"load_cifar10: labels must be in 0..9, found {lab.min()}..{lab.max()}")
+    # each row: 1024 red, 1024 green, 1024 blue values, each a row-major 32x32 image
+    Y = X.reshape(-1, 3, 32, 32).transpose(2, 3, 1, 0).astype(float, order="C")
+    if scale:
+        Y /= 255.0
+    return Y, onehot(lab, 10)
 
 
 def split(Y: np.ndarray, C: np.ndarray, fractions=(0.6, 0.2, 0.2), rng=0):

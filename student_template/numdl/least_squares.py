@@ -3,6 +3,17 @@
 Normal equations, the SVD and its filters, generalized Tikhonov regularization, steepest
 descent and CGLS for ``min 1/2||A x - b||^2 (+ lam/2||x||^2)``, and linear models
 ``W Y + b 1^T ~ C`` fitted to data with examples as **columns** (``Y`` ``(n_f, n)``).
+
+From scratch: in this module do not call numpy.linalg.lstsq, numpy.linalg.pinv,
+scipy.linalg.lstsq, scipy.linalg.pinv, scipy.linalg.pinvh, scipy.sparse.linalg.lsqr,
+scipy.sparse.linalg.lsmr, scipy.sparse.linalg.cg, scipy.sparse.linalg.cgs,
+scipy.sparse.linalg.minres, scipy.sparse.linalg.gmres, scipy.sparse.linalg.lgmres,
+scipy.sparse.linalg.bicg, scipy.sparse.linalg.bicgstab, scipy.sparse.linalg.qmr,
+scipy.sparse.linalg.gcrotmk, scipy.sparse.linalg.tfqmr, scipy.optimize; in no module call
+sklearn, torch, jax, tensorflow, autograd (a module's name stands for everything in it). A
+question whose functions call one of them scores 0. Everything else of numpy and scipy is
+allowed (factorizations and solves, the FFT, scipy.sparse, the other scipy.special
+functions, numpy.lib.stride_tricks). See numdl/rules.py and the README.
 """
 
 from __future__ import annotations

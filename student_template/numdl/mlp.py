@@ -5,6 +5,12 @@ initialization, backpropagation, the softmax loss on its output, and the Adam op
 Examples are the **columns** of ``Y`` ``(n_f, n)``; ``params`` is a list of pairs
 ``(K_j, b_j)`` with ``K_j`` of shape ``(sizes[j+1], sizes[j])`` and ``b_j`` of shape
 ``(sizes[j+1],)``.
+
+From scratch: in this module do not call scipy.optimize; in no module call sklearn, torch,
+jax, tensorflow, autograd (a module's name stands for everything in it). A question whose
+functions call one of them scores 0. Everything else of numpy and scipy is allowed
+(factorizations and solves, the FFT, scipy.sparse, the other scipy.special functions,
+numpy.lib.stride_tricks). See numdl/rules.py and the README.
 """
 
 from __future__ import annotations

@@ -11,6 +11,12 @@ backward). Examples are the **columns** of ``Y`` ``(n_f, n)``; ``K_j`` is ``(n_f
 Two ways to get the gradient: *discretize-then-optimize* (DTO, the exact adjoint of the
 discrete forward map, i.e. backpropagation through the time steps) and
 *optimize-then-discretize* (OTD, the continuous adjoint equation solved backward in time).
+
+From scratch: in this module do not call scipy.integrate, scipy.optimize; in no module
+call sklearn, torch, jax, tensorflow, autograd (a module's name stands for everything in
+it). A question whose functions call one of them scores 0. Everything else of numpy and
+scipy is allowed (factorizations and solves, the FFT, scipy.sparse, the other
+scipy.special functions, numpy.lib.stride_tricks). See numdl/rules.py and the README.
 """
 
 from __future__ import annotations

@@ -5,6 +5,12 @@ the ODE ``dY/dt = act(K(t) Y + b(t) 1^T)``: its backpropagation is the discrete 
 stability follows from the test equation ``|1 + h lam| <= 1``, antisymmetric weights keep the
 eigenvalues near the imaginary axis, and the leapfrog (Hamiltonian) network is reversible.
 Examples are the **columns** of ``Y`` ``(n_f, n)``; every ``K_j`` is square ``(n_f, n_f)``.
+
+From scratch: in this module do not call scipy.integrate, scipy.optimize; in no module
+call sklearn, torch, jax, tensorflow, autograd (a module's name stands for everything in
+it). A question whose functions call one of them scores 0. Everything else of numpy and
+scipy is allowed (factorizations and solves, the FFT, scipy.sparse, the other
+scipy.special functions, numpy.lib.stride_tricks). See numdl/rules.py and the README.
 """
 
 from __future__ import annotations

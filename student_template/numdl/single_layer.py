@@ -4,6 +4,12 @@ The layer ``Z = act(K Y + b 1^T)``, its Jacobians (directional derivatives and t
 transposes), the loss of a single-layer softmax classifier, variable projection for the
 least-squares loss, and minibatch stochastic gradient descent with momentum. Examples are the
 **columns** of ``Y`` ``(n_f, n)``; ``K`` is ``(m, n_f)``, ``b`` is ``(m,)``.
+
+From scratch: in this module do not call scipy.optimize; in no module call sklearn, torch,
+jax, tensorflow, autograd (a module's name stands for everything in it). A question whose
+functions call one of them scores 0. Everything else of numpy and scipy is allowed
+(factorizations and solves, the FFT, scipy.sparse, the other scipy.special functions,
+numpy.lib.stride_tricks). See numdl/rules.py and the README.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ __all__ = [
     "nn_loss",
     "varpro_lsq_loss",
     "sgd",
+    "input_gradient",
 ]
 
 
@@ -223,3 +230,39 @@ def sgd(
         gradient whose shape differs from ``x0``.
     """
     raise NotImplementedError("single_layer.sgd: not implemented yet")
+
+
+def input_gradient(K, b, W, Y, C, act=tanh, lam: float = 0.0):
+    """Loss of a trained single-layer classifier as a function of its input, and its gradient.
+
+    ``E(Y) = softmax_loss(W, Z, C) + lam/2 ||Y||_F^2`` with ``Z = act(K Y + b 1^T)``, and
+    its gradient in ``Y``. Descending ``E`` with ``C`` set to a wrong class builds adversarial
+    examples (the course's adversarial objective).
+
+    Parameters
+    ----------
+    K : ndarray, shape (m, n_f)
+    b : ndarray, shape (m,)
+    W : ndarray, shape (n_c, m)
+        Classifier weights (no bias row is added).
+    Y : ndarray, shape (n_f, n)
+        Inputs, the variable.
+    C : ndarray, shape (n_c, n)
+        Labels (the targets of the attack), columns summing to one.
+    act : callable
+        ``act(X) -> (A, dA)``.
+    lam : float
+        Weight of the penalty on the size of the input.
+
+    Returns
+    -------
+    E : float
+    gY : ndarray, shape (n_f, n)
+        The gradient of ``E`` with respect to ``Y``.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not fit together.
+    """
+    raise NotImplementedError("single_layer.input_gradient: not implemented yet")

@@ -2,6 +2,13 @@
 
 Graphs from point clouds, graph Laplacians, their spectra, k-means and spectral clustering,
 and semi-supervised labelling. Points are the **columns** of ``Y`` ``(n_f, n)``.
+
+From scratch: in this module do not call scipy.spatial.distance, scipy.sparse.csgraph,
+scipy.cluster; in no module call sklearn, torch, jax, tensorflow, autograd (a module's
+name stands for everything in it). A question whose functions call one of them scores 0.
+Everything else of numpy and scipy is allowed (factorizations and solves, the FFT,
+scipy.sparse, the other scipy.special functions, numpy.lib.stride_tricks). See
+numdl/rules.py and the README.
 """
 
 from __future__ import annotations

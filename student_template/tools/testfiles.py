@@ -51,13 +51,16 @@ from otter.test_files import ExceptionTestFile  # noqa: E402
 
 @dataclass
 class CaseResult:
-    """One test case: its name, points, visibility, outcome and the message for the student."""
+    """One test case: its name, points, visibility, outcome and the message for the student;
+    ``hint`` names the likely mistake of a failed case (already the last line of ``message``,
+    see ``numdl.hints``), ``None`` when there is none."""
 
     name: str
     points: float
     hidden: bool
     passed: bool
     message: str
+    hint: str | None = None
 
 
 @dataclass
@@ -86,6 +89,27 @@ class QuestionResult:
         return QuestionResult(self.name, possible, cases, self.note, self.forced_zero)
 
 
+class _KeepsError(ExceptionTestFile):
+    """Otter's test file, keeping the exception of a failed case (``error``) for its hint."""
+
+    error: BaseException | None = None
+
+    def _generate_error_message(self, excp: Exception, context: int = 0) -> str:
+        self.error = excp
+        return super()._generate_error_message(excp, context)
+
+
+def _hint(error: BaseException | None) -> str | None:
+    """The hint for a failed case's exception (``numdl.hints``; none without that module)."""
+    if error is None:
+        return None
+    try:
+        from numdl import hints
+    except ImportError:
+        return None
+    return hints.hint_for(hints.failure_of_exception(error))
+
+
 def load(path: str | pathlib.Path) -> ExceptionTestFile:
     """Parse one test file (executes the trusted test source, not student code)."""
     return ExceptionTestFile.from_file(str(path))
@@ -97,26 +121,46 @@ def run_file(
     *,
     public_only: bool = False,
     before_case: Callable[[str], None] | None = None,
+    on_error: Callable[[str, BaseException], None] | None = None,
 ) -> QuestionResult:
     """Run the cases of one test file against ``namespace`` and collect a :class:`QuestionResult`.
 
-    ``before_case(case_name)`` is called before each case (the grader uses it to label calls).
+    ``before_case(case_name)`` is called before each case (the grader uses it to label calls);
+    ``on_error(case_name, exception)`` after each failed case (the hint table builder uses it).
     """
     tf = load(path)
     if public_only:
         tf.test_cases = [tc for tc in tf.test_cases if not tc.hidden]
     result = QuestionResult(tf.name, float(sum(tc.points for tc in tf.test_cases)))
+    forbidden: list[str] = []
     for tc in tf.test_cases:
         if before_case is not None:
             before_case(tc.name)
-        single = ExceptionTestFile(tf.name, tf.path, [tc], all_or_nothing=False)
+        single = _KeepsError(tf.name, tf.path, [tc], all_or_nothing=False)
         single.source = tf.source
         single.run(dict(namespace))
         (tcr,) = single.test_case_results
+        error = None if tcr.passed else single.error
+        if error is not None and on_error is not None:
+            on_error(tc.name, error)
+        hint, message = _hint(error), tcr.message
+        if hint is not None and not hasattr(error, "hint"):  # a check's hint is in its message
+            message += f"\nHint: {hint}"
         result.cases.append(
-            CaseResult(tc.name, float(tc.points), bool(tc.hidden), bool(tcr.passed), tcr.message)
+            CaseResult(tc.name, float(tc.points), bool(tc.hidden), bool(tcr.passed), message, hint)
         )
+        # set by numdl.tripwires when the student's calls reached a forbidden routine
+        forbidden += [m for m in getattr(single, "forbidden", None) or [] if m not in forbidden]
+    if forbidden:
+        forbid(result, forbidden)
     return result
+
+
+def forbid(q: QuestionResult, messages: list[str]) -> QuestionResult:
+    """Score ``q`` zero because its calls reached forbidden routines (``messages``)."""
+    q.forced_zero = True
+    q.note = f"{q.name} scores 0: " + "; ".join(messages) + "."
+    return q
 
 
 def run_files(

@@ -31,6 +31,7 @@ class Attack:
     max_score: float = 0.0
     graded: dict[str, float] = field(default_factory=dict)
     why: str = ""
+    same_as: str = ""  # another attack (or control) whose scores this one must equal exactly
 
 
 HUNT = r"""
@@ -148,6 +149,24 @@ def zip_bytes(entries: list[tuple[str, bytes]], links: tuple[str, ...] = ()) -> 
     return buf.getvalue()
 
 
+#: patches every numpy comparison a worker could use to "always equal" (issue: a worker that
+#: trusts nothing in its own process; "modified in place" is decided by the grader from bytes)
+def patch_comparisons(outcome: bool) -> str:
+    """Code that makes numpy's comparisons (and numpy.testing's asserts) always say ``outcome``."""
+    fail = "None" if outcome else "(_ for _ in ()).throw(AssertionError('patched'))"
+    return (
+        "import numpy as _np\nimport numpy.testing as _t\n"
+        f"_np.array_equal = _np.array_equiv = _np.allclose = lambda *a, **k: {outcome}\n"
+        f"_np.isclose = lambda a, b, *x, **k: _np.full(_np.shape(a), {outcome})\n"
+        f"_t.assert_allclose = _t.assert_array_equal = _t.assert_equal = lambda *a, **k: {fail}\n"
+    )
+
+
+PATCH_COMPARISONS = patch_comparisons(True)
+BREAK_COMPARISONS = patch_comparisons(False)
+#: at the start of squared_distances: modify the caller's Y, then work on an intact copy
+MODIFY_Y = "_keep = Y.copy()\nY[0, 0] += 1.0\nY = _keep\n"
+
 FULL = {"q3": 5.0, "q4": 5.0, "q7": 3.0}  # questions independent of squared_distances/kmeans
 
 ATTACKS: list[Attack] = [
@@ -159,6 +178,41 @@ ATTACKS: list[Attack] = [
         "_np.isclose = lambda a, b, *x, **k: _np.ones(_np.shape(a), bool)\n"
         "_np.array_equal = lambda *a, **k: True\n",
         why="numpy comparisons patched",
+    ),
+    # ---- sabotaging the worker's own checks (base: reference)
+    Attack(
+        "sabotage_comparisons",
+        "reference",
+        PATCH_COMPARISONS,
+        max_score=32,
+        same_as="control_reference",
+        why="a correct submission that patches numpy's comparisons loses nothing",
+    ),
+    Attack(
+        "sabotage_comparisons_false",
+        "reference",
+        BREAK_COMPARISONS,
+        max_score=32,
+        same_as="control_reference",
+        why="numpy's comparisons always say 'different': nothing is reported modified",
+    ),
+    Attack(
+        "modify_input",
+        "reference",
+        MODIFY_Y,
+        inject="squared_distances",
+        max_score=31,
+        graded=FULL,
+        why="modifies its input in place: the purity checks fail",
+    ),
+    Attack(
+        "sabotage_then_modify_input",
+        "reference",
+        PATCH_COMPARISONS + MODIFY_Y,
+        inject="squared_distances",
+        max_score=31,
+        same_as="modify_input",
+        why="patched comparisons do not hide an in-place modification",
     ),
     Attack(
         "patch_testing",

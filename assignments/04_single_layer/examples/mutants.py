@@ -185,4 +185,60 @@ MUTANTS = [
             ("        perm = gen.permutation(n)\n", "        perm = np.random.permutation(n)\n")
         ],
     },
+    {
+        "name": "input_gradient_without_penalty_gradient",
+        "question": "q7",
+        "why": "adds lam/2 ||Y||^2 to E but forgets lam Y in the gradient",
+        "edits": [("float(np.sum(Y**2)), gY + lam * Y", "float(np.sum(Y**2)), gY")],
+    },
+    {
+        "name": "input_gradient_penalty_without_half",
+        "question": "q7",
+        "why": "penalizes lam ||Y||^2 (no 1/2) while the gradient is lam Y",
+        "edits": [("0.5 * lam * float(np.sum(Y**2))", "lam * float(np.sum(Y**2))")],
+    },
+    {
+        "name": "input_gradient_without_one_over_n",
+        "question": "q7",
+        "why": "chains P - C through the layer without the 1/n of the mean loss",
+        "edits": [
+            (
+                "_, _, gY = single_layer_vjp(cache, W.T @ ((softmax(W @ Z) - C) / n))",
+                "_, _, gY = single_layer_vjp(cache, W.T @ (softmax(W @ Z) - C))",
+            )
+        ],
+    },
+    {
+        "name": "input_gradient_skips_activation_derivative",
+        "question": "q7",
+        "why": "gY = K^T W^T (P - C) / n: differentiates as if the layer were linear",
+        "edits": [
+            (
+                "_, _, gY = single_layer_vjp(cache, W.T @ ((softmax(W @ Z) - C) / n))",
+                "gY = np.asarray(K, dtype=float).T @ (W.T @ ((softmax(W @ Z) - C) / n))",
+            )
+        ],
+    },
+    {
+        "name": "input_gradient_penalizes_the_weights",
+        "question": "q7",
+        "why": "copies nn_loss's weight decay: lam/2 (||K||^2 + ||W||^2) instead of lam/2 ||Y||^2",
+        "edits": [
+            (
+                "return float(E) + 0.5 * lam * float(np.sum(Y**2)), gY + lam * Y",
+                "return float(E) + 0.5 * lam * float(np.sum(np.square(K)) + np.sum(W**2)), gY",
+            )
+        ],
+    },
+    {
+        "name": "input_gradient_mean_over_classes",
+        "question": "q7",
+        "why": "divides P - C by the number of classes instead of the number of examples",
+        "edits": [
+            (
+                "_, _, gY = single_layer_vjp(cache, W.T @ ((softmax(W @ Z) - C) / n))",
+                "_, _, gY = single_layer_vjp(cache, W.T @ ((softmax(W @ Z) - C) / W.shape[0]))",
+            )
+        ],
+    },
 ]

@@ -212,4 +212,109 @@ MUTANTS = [
             )
         ],
     },
+    {
+        "name": "norm_unbiased_variance",
+        "question": "q9",
+        "why": "normalizes by the unbiased variance (divides by count - 1), not the biased one",
+        "edits": [
+            (
+                "inv_std = 1.0 / np.sqrt(np.mean(Yc**2, axis=axes, keepdims=True) + eps)",
+                "count = Yc.size // np.prod([Yc.shape[a] for a in range(4) if a not in axes])\n"
+                "    ss = np.sum(Yc**2, axis=axes, keepdims=True)\n"
+                "    inv_std = 1.0 / np.sqrt(ss / (count - 1) + eps)",
+            )
+        ],
+    },
+    {
+        "name": "norm_batch_without_the_batch_axis",
+        "question": "q9",
+        "why": "batch norm takes the statistics per image (axes (0, 1)), like instance norm",
+        "edits": [
+            ('{"batch": (0, 1, 3), "instance": (0, 1)}', '{"batch": (0, 1), "instance": (0, 1)}')
+        ],
+    },
+    {
+        "name": "norm_instance_mixes_channels",
+        "question": "q9",
+        "why": "instance norm takes the statistics over pixels and channels (axes (0, 1, 2))",
+        "edits": [
+            (
+                '{"batch": (0, 1, 3), "instance": (0, 1)}',
+                '{"batch": (0, 1, 3), "instance": (0, 1, 2)}',
+            )
+        ],
+    },
+    {
+        "name": "norm_eps_outside_the_root",
+        "question": "q9",
+        "why": "divides by sqrt(s2) + eps instead of sqrt(s2 + eps)",
+        "edits": [
+            (
+                "inv_std = 1.0 / np.sqrt(np.mean(Yc**2, axis=axes, keepdims=True) + eps)",
+                "inv_std = 1.0 / (np.sqrt(np.mean(Yc**2, axis=axes, keepdims=True)) + eps)",
+            )
+        ],
+    },
+    {
+        "name": "norm_vjp_without_the_variance_term",
+        "question": "q9",
+        "why": "backpropagates through the mean but treats the variance as a constant",
+        "edits": [
+            ("return inv_std * (dZ - mean_dZ - Z * mean_dZZ)", "return inv_std * (dZ - mean_dZ)")
+        ],
+    },
+    {
+        "name": "norm_vjp_without_the_mean_term",
+        "question": "q9",
+        "why": "backpropagates through the variance but treats the mean as a constant",
+        "edits": [
+            (
+                "return inv_std * (dZ - mean_dZ - Z * mean_dZZ)",
+                "return inv_std * (dZ - Z * mean_dZZ)",
+            )
+        ],
+    },
+    {
+        "name": "norm_vjp_always_batch_axes",
+        "question": "q9",
+        "why": "the backward pass always averages over the batch axes (0, 1, 3), whatever the kind",
+        "edits": [
+            ("    Z, inv_std, axes = cache\n", "    Z, inv_std, _ = cache\n    axes = (0, 1, 3)\n")
+        ],
+    },
+    {
+        "name": "galerkin_injection_restriction",
+        "question": "q10",
+        "why": "restricts by injection (fine node 2i) instead of averaging fine nodes 2i, 2i+1",
+        "edits": [("R[i, [2 * i, 2 * i + 1]] = 0.5", "R[i, 2 * i] = 1.0")],
+    },
+    {
+        "name": "galerkin_prolongation_shifted",
+        "question": "q10",
+        "why": "puts the prolongation weights on fine nodes 2i-2 .. 2i+1 (one node too far left)",
+        "edits": [
+            (
+                "zip((-1, 0, 1, 2), (0.25, 0.75, 0.75, 0.25))",
+                "zip((-2, -1, 0, 1), (0.25, 0.75, 0.75, 0.25))",
+            )
+        ],
+    },
+    {
+        "name": "galerkin_stencil_read_backwards",
+        "question": "q10",
+        "why": "reads the coarse stencil backwards (theta_c[0] then weighs y_{i+1})",
+        "edits": [("return K_c[1, [0, 1, 2]].copy()", "return K_c[1, [2, 1, 0]].copy()")],
+    },
+    {
+        "name": "galerkin_prolong_transposed_system",
+        "question": "q10",
+        "why": "solves with the transpose of the (non-symmetric) coarsening map",
+        "edits": [("return np.linalg.solve(G, theta_c)", "return np.linalg.solve(G.T, theta_c)")],
+    },
+    {
+        "name": "galerkin_prolong_by_grid_scaling",
+        "question": "q10",
+        "why": "moves the stencil by the h^2 scaling of a Laplacian (theta = 4 theta_c)",
+        "edits": [("return np.linalg.solve(G, theta_c)", "return 4.0 * theta_c")],
+    },
 ]

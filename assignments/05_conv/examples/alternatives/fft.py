@@ -1,9 +1,10 @@
 """FFT everywhere: 2-D convolutions, transposes and kernel gradients by fft2 (zero boundary by
-zero padding, then a periodic convolution on the padded grid), 1-D matrices from
-scipy.linalg.toeplitz / circulant, eigenvalues by the explicit DFT sum."""
+zero padding, then a periodic convolution on the padded grid), 1-D matrices as the FFT
+convolution of a unit vector (periodic on the grid padded by r for the zero boundary),
+eigenvalues by the explicit DFT sum. Until the "from scratch" rule the 1-D matrices came from
+scipy.linalg.toeplitz / circulant (now the shortcut ``fft_toeplitz``)."""
 
 import numpy as np
-import scipy.linalg
 
 
 def conv1d_matrix(theta, n, boundary="zero"):
@@ -13,17 +14,16 @@ def conv1d_matrix(theta, n, boundary="zero"):
     if boundary not in ("zero", "periodic"):
         raise ValueError(f"unknown boundary {boundary!r}")
     r = (theta.size - 1) // 2
+    N = n if boundary == "periodic" else n + 2 * r
+    lam = circulant_eigenvalues(theta, N)
+    # the first column of the periodic K on N points, K e_0 = F^{-1} diag(lam) F e_0, then
+    # K[i, j] = c[(i - j) mod N] (circulant)
+    c = np.real(np.fft.ifft(lam))
+    i = np.arange(N)
+    K = c[(i[:, None] - i[None, :]) % N]
     if boundary == "periodic":
-        c = np.zeros(n)
-        for j in range(-r, r + 1):
-            c[(-j) % n] += theta[j + r]
-        return scipy.linalg.circulant(c)
-    col = np.zeros(n)
-    row = np.zeros(n)
-    m = min(r + 1, n)
-    col[:m] = theta[r::-1][:m]
-    row[:m] = theta[r:][:m]
-    return scipy.linalg.toeplitz(col, row)
+        return K
+    return K[r : r + n, r : r + n].copy()
 
 
 def circulant_eigenvalues(theta, n):

@@ -1,9 +1,12 @@
-"""Normal equations by LU, gen_tikhonov by an SVD-based solver, the bias as an augmented row.
+"""Normal equations by LU, gen_tikhonov by QR of the stacked system, the bias as an augmented row.
 
 Differs from the reference: ``lstsq_normal`` uses ``np.linalg.solve`` (LU) on the normal
-equations; ``gen_tikhonov`` calls ``scipy.linalg.lstsq`` (SVD, gelsd) on the stacked system;
+equations; ``gen_tikhonov`` solves the stacked system ``[A; sqrt(lam) G] X = [B; 0]`` by a
+reduced QR and a triangular solve (it has full column rank: the null spaces meet only in 0);
 ``fit_linear_model`` works with ``A = [Y^T 1]`` and ``G = [I 0]`` (for ``lam = 0`` the
-minimum-norm ``[W b]``, another minimizer than the reference's when ``Y`` is rank deficient);
+minimum-norm ``[W b]`` from an SVD, another minimizer than the reference's when ``Y`` is rank
+deficient). Until the "from scratch" rule this alternative called ``scipy.linalg.lstsq`` and
+``numpy.linalg.lstsq`` (now the shortcut ``augmented_and_lstsq``);
 ``select_lambda`` factors the centred training data once and reuses its SVD for every lambda.
 """
 
@@ -44,7 +47,8 @@ def gen_tikhonov(A, B, lam, G):
         raise ValueError("lam must be > 0")
     M = np.vstack([A, np.sqrt(lam) * G])
     Z = np.zeros((G.shape[0],) + B.shape[1:])
-    return scipy.linalg.lstsq(M, np.concatenate([B, Z]))[0]
+    Q, R = np.linalg.qr(M)
+    return scipy.linalg.solve_triangular(R, Q.T @ np.concatenate([B, Z]))
 
 
 def fit_linear_model(Y, C, lam=0.0):
@@ -57,7 +61,10 @@ def fit_linear_model(Y, C, lam=0.0):
         G = np.hstack([np.eye(n_f), np.zeros((n_f, 1))])
         Wb = gen_tikhonov(A, C.T, lam, G).T
     else:
-        Wb = np.linalg.lstsq(A, C.T, rcond=None)[0].T
+        U, s, Vt = np.linalg.svd(A, full_matrices=False)
+        cutoff = max(A.shape) * np.finfo(float).eps * s[0]
+        phi = np.divide(1.0, s, out=np.zeros_like(s), where=s > cutoff)
+        Wb = (Vt.T @ (phi[:, None] * (U.T @ C.T))).T
     return Wb[:, :n_f], Wb[:, n_f]
 
 

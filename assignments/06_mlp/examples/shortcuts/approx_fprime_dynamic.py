@@ -1,0 +1,17 @@
+"""mlp_backward that compares one entry with scipy.optimize.approx_fprime, reached through
+sys.modules (values from the reference).
+
+Loses: q3
+Flagged: dynamic
+"""
+
+import sys
+
+_reference_mlp_backward = mlp_backward
+
+
+def mlp_backward(*args, **kwargs):
+    out = _reference_mlp_backward(*args, **kwargs)
+    opt = sys.modules["scipy.optimize"]
+    opt.approx_fprime(np.zeros(1), lambda x: float(x[0] ** 2))
+    return out
