@@ -1,4 +1,9 @@
-"""Blind alternative A: squared distances by chunked broadcasting of differences, dense graphs by masks on argsort, dense eigh (sparse L: shift-invert eigsh when large), Lloyd k-means with k-means++ seeding, direct solve for the semi-supervised system.
+"""Blind alternative A: chunked-broadcast distances, argsort masks, dense eigh, Lloyd k-means.
+
+Routes: Blind alternative A: squared distances by chunked broadcasting of differences, dense
+graphs by masks on argsort, dense eigh (sparse L: shift-invert eigsh when large), Lloyd k-means
+with k-means++ seeding, direct solve for the semi-supervised system. Written from API.md and the
+student template only (not the tests, the reference or the mutants); copied unchanged.
 
 Module 01: spectral clustering. Points are the **columns** of ``Y`` ``(n_f, n)``.
 """
@@ -71,7 +76,7 @@ def similarity_graph(
     ``"full"``, ``"knn"`` (or), ``"mutual"`` (and) or ``"eps"`` (``||y_i - y_j|| <= eps``).
     ``n_neighbors >= n`` means all other points.
 
-    Raises ``ValueError`` for an unknown ``kind``, ``sigma <= 0``, or ``kind="eps"`` without ``eps``.
+    Raises ``ValueError`` for an unknown ``kind``, ``sigma <= 0``, or ``kind="eps"`` sans ``eps``.
     """
     if kind not in ("full", "knn", "mutual", "eps"):
         raise ValueError(f"similarity_graph: unknown kind {kind!r}")

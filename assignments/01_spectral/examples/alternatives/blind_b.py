@@ -1,4 +1,10 @@
-"""Blind alternative B (alt2): distances by an explicit loop over examples (upper triangle, mirrored), knn/eps graphs as scipy.sparse CSR, Laplacian through scipy.sparse diagonals, scipy.linalg.eigh(subset_by_index) for the embedding, k-means with per-cluster distance loops, semi-supervised system solved by spsolve.
+"""Blind alternative B: looped distances, sparse CSR graphs and Laplacian, eigh, spsolve.
+
+Routes: Blind alternative B (alt2): distances by an explicit loop over examples (upper triangle,
+mirrored), knn/eps graphs as scipy.sparse CSR, Laplacian through scipy.sparse diagonals,
+scipy.linalg.eigh(subset_by_index) for the embedding, k-means with per-cluster distance loops,
+semi-supervised system solved by spsolve. Written from API.md and the student template only (not
+the tests, the reference or the mutants); copied unchanged.
 
 Module 01: spectral clustering. Points are the **columns** of ``Y`` ``(n_f, n)``.
 """
@@ -92,7 +98,7 @@ def _alt2_same_flavour_diag(Wg, d):
 
 
 def graph_laplacian(Wg, normalized: bool = False):
-    """Graph Laplacian ``L = D - Wg`` (or ``I - D^{-1/2} Wg D^{-1/2}``, isolated vertex: ``L_ii = 1``).
+    """Graph Laplacian ``L = D - Wg`` (or ``I - D^{-1/2} Wg D^{-1/2}``, isolated: ``L_ii = 1``).
 
     Sparse input gives sparse CSR output of the same flavour (matrix or array); dense gives dense.
     """
@@ -123,7 +129,7 @@ def graph_laplacian(Wg, normalized: bool = False):
 
 
 def spectral_embedding(L, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ``k`` smallest eigenpairs of a symmetric Laplacian: ``lam`` ``(k,)`` ascending, ``U`` ``(k, n)``.
+    """The ``k`` smallest eigenpairs of a Laplacian: ``lam`` ``(k,)`` ascending, ``U`` ``(k, n)``.
 
     Route: densify and call ``scipy.linalg.eigh`` with ``subset_by_index=[0, k-1]`` on the
     exactly symmetrized matrix.

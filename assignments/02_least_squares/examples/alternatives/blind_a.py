@@ -1,4 +1,9 @@
-"""Blind alternative A: Cholesky (scipy cho_factor) on the normal equations, thin SVD with filter factors, reduced QR of the stacked matrix for generalized Tikhonov, textbook steepest descent and CGLS recurrences, centred-data SVD fit for the linear model.
+"""Blind alternative A: Cholesky normal equations, thin SVD, stacked QR, textbook CGLS.
+
+Routes: Blind alternative A: Cholesky (scipy cho_factor) on the normal equations, thin SVD with
+filter factors, reduced QR of the stacked matrix for generalized Tikhonov, textbook steepest
+descent and CGLS recurrences, centred-data SVD fit for the linear model. Written from API.md and
+the student template only (not the tests, the reference or the mutants); copied unchanged.
 
 Module 02: linear least squares, with examples as **columns** (``Y`` ``(n_f, n)``).
 """

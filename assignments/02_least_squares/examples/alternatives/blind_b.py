@@ -1,4 +1,11 @@
-"""Blind alternative B (alt2): normal equations by scipy.linalg.cho_factor/cho_solve, SVD by scipy.linalg.svd with filter factors, generalized Tikhonov by scipy.linalg.qr of the stacked system plus solve_triangular, residuals recomputed from x in steepest descent and for the CGLS histories, linear models by centring plus stacked QR (lam > 0) or SVD (lam = 0).
+"""Blind alternative B: cho_solve, scipy SVD, stacked QR, histories from recomputed residuals.
+
+Routes: Blind alternative B (alt2): normal equations by scipy.linalg.cho_factor/cho_solve, SVD
+by scipy.linalg.svd with filter factors, generalized Tikhonov by scipy.linalg.qr of the stacked
+system plus solve_triangular, residuals recomputed from x in steepest descent and for the CGLS
+histories, linear models by centring plus stacked QR (lam > 0) or SVD (lam = 0). Written from
+API.md and the student template only (not the tests, the reference or the mutants); copied
+unchanged.
 
 Module 02: linear least squares with examples as **columns** (``Y`` ``(n_f, n)``).
 """
@@ -30,9 +37,9 @@ def _alt2_check_AB(name, A, B):
 
 
 def lstsq_normal(A: np.ndarray, B: np.ndarray, lam: float = 0.0) -> np.ndarray:
-    """``X = (A^T A + lam I)^{-1} A^T B`` through a Cholesky factorization (scipy.linalg.cho_factor).
+    """``X = (A^T A + lam I)^{-1} A^T B`` through a Cholesky factorization (cho_factor).
 
-    ``X`` has the number of dimensions of ``B``. Raises ``ValueError`` for bad shapes or ``lam < 0``.
+    ``X`` has the number of dimensions of ``B``. Raises ``ValueError`` for bad shapes, ``lam < 0``.
     """
     A, B = _alt2_check_AB("lstsq_normal", A, B)
     if lam < 0:
@@ -114,7 +121,7 @@ def _alt2_ops(A):
 def steepest_descent_lsq(
     A, b: np.ndarray, x0: np.ndarray | None = None, maxiter: int = 100, tol: float = 1e-10
 ) -> tuple[np.ndarray, dict]:
-    """Steepest descent with the exact step ``||A^T r||^2 / ||A A^T r||^2`` for ``min 1/2||Ax-b||^2``.
+    """Steepest descent with the exact step ``||A^T r||^2 / ||A A^T r||^2`` (min 1/2||Ax-b||^2).
 
     The residual ``r_k = b - A x_k`` is recomputed from ``x_k`` at every iterate. Stops when
     ``||A^T r_k|| <= tol ||A^T b||`` or after ``maxiter`` iterations. ``hist["resnorm"]`` and

@@ -1,4 +1,11 @@
-"""Blind alternative B (alt2): softmax through the log-softmax (shift by column maxima, column sums as a ones-row matrix product), loss from the log-probabilities, Hessian-vector product via the per-column form diag(p) - p p^T written as P*Z - P*colsum(P*Z), derivative check with an explicit ratio loop, CG with recurrence residuals and vdot inner products, Newton-CG with fallback to -g.
+"""Blind alternative B: softmax via log-softmax, per-column Hessian form, explicit ratio loop.
+
+Routes: Blind alternative B (alt2): softmax through the log-softmax (shift by column maxima,
+column sums as a ones-row matrix product), loss from the log-probabilities, Hessian-vector
+product via the per-column form diag(p) - p p^T written as P*Z - P*colsum(P*Z), derivative check
+with an explicit ratio loop, CG with recurrence residuals and vdot inner products, Newton-CG
+with fallback to -g. Written from API.md and the student template only (not the tests, the
+reference or the mutants); copied unchanged.
 
 Module 03: linear classification. Examples are columns.
 """
@@ -62,7 +69,7 @@ def softmax_hessvec(W: np.ndarray, Y: np.ndarray, V: np.ndarray) -> np.ndarray:
     Y = np.asarray(Y, dtype=float)
     V = np.asarray(V, dtype=float)
     if W.ndim != 2 or Y.ndim != 2 or W.shape[1] != Y.shape[0] or V.shape != W.shape:
-        raise ValueError(f"softmax_hessvec: shapes do not fit: W {W.shape}, Y {Y.shape}, V {V.shape}")
+        raise ValueError(f"softmax_hessvec: shapes do not fit: W {W.shape}, Y {Y.shape}, V {V.shape}")  # noqa: E501
     n = Y.shape[1]
     P = softmax(W @ Y)
     Z = V @ Y
@@ -122,7 +129,7 @@ def armijo(
     c1: float = 1e-4,
     max_backtracks: int = 30,
 ) -> float:
-    """The first ``alpha0 2^-k`` (``k = 0..max_backtracks``) with sufficient decrease; 0.0 if none."""
+    """The first ``alpha0 2^-k`` (``k = 0..max_backtracks``) with sufficient decrease; 0.0 if none."""  # noqa: E501
     x = np.asarray(x, dtype=float)
     g = np.asarray(g, dtype=float)
     d = np.asarray(d, dtype=float)
@@ -232,7 +239,7 @@ def newton_cg(
         if np.linalg.norm(g) <= tol * g0n:
             break
         xk = x.copy()
-        d, h = cg(lambda v: hessvec(xk, v), -g, tol=cg_tol, maxiter=cg_maxiter)
+        d, h = cg(lambda v: hessvec(xk, v), -g, tol=cg_tol, maxiter=cg_maxiter)  # noqa: B023 - used at once
         hist["cg_iters"].append(len(h["resnorm"]) - 1)
         if not float(np.vdot(g, d)) < 0:
             d = -g

@@ -1,4 +1,10 @@
-"""Blind alternative A: layer by broadcasting with the pre-activation derivative cached, explicit JVP/VJP formulas, softmax gradient in Z chained through the VJP, variable projection by the thin SVD of Z (filtered, minimum norm at lam = 0) with the envelope gradient, plain minibatch SGD loop with heavy-ball momentum.
+"""Blind alternative A: cached act', explicit JVP/VJP formulas, variable projection by thin SVD.
+
+Routes: Blind alternative A: layer by broadcasting with the pre-activation derivative cached,
+explicit JVP/VJP formulas, softmax gradient in Z chained through the VJP, variable projection by
+the thin SVD of Z (filtered, minimum norm at lam = 0) with the envelope gradient, plain
+minibatch SGD loop with heavy-ball momentum. Written from API.md and the student template only
+(not the tests, the reference or the mutants); copied unchanged.
 
 Module 04: single-layer networks. Examples are the **columns** of ``Y`` ``(n_f, n)``.
 """

@@ -1,4 +1,10 @@
-"""Blind alternative B (alt2): the cache keeps only (K, b, Y, act) and the pre-activation and act' are recomputed in jvp/vjp; vjp weight gradient by einsum over examples, bias gradient as dS @ 1; variable projection W from scipy.linalg.svd of Z with filter factors (min-norm cutoff for lam = 0); SGD with an explicit batch loop over a fresh permutation.
+"""Blind alternative B: act' recomputed in jvp/vjp, einsum VJP, varpro by SVD filter factors.
+
+Routes: Blind alternative B (alt2): the cache keeps only (K, b, Y, act) and the pre-activation
+and act' are recomputed in jvp/vjp; vjp weight gradient by einsum over examples, bias gradient
+as dS @ 1; variable projection W from scipy.linalg.svd of Z with filter factors (min-norm cutoff
+for lam = 0); SGD with an explicit batch loop over a fresh permutation. Written from API.md and
+the student template only (not the tests, the reference or the mutants); copied unchanged.
 
 Module 04: single-layer networks. Examples are the **columns** of ``Y`` ``(n_f, n)``.
 """
@@ -72,7 +78,7 @@ def single_layer_vjp(cache, dZ: np.ndarray):
     K, b, Y, act = cache
     dZ = np.asarray(dZ, dtype=float)
     if dZ.shape != (K.shape[0], Y.shape[1]):
-        raise ValueError(f"single_layer_vjp: dZ has shape {dZ.shape}, Z has {(K.shape[0], Y.shape[1])}")
+        raise ValueError(f"single_layer_vjp: dZ has shape {dZ.shape}, Z has {(K.shape[0], Y.shape[1])}")  # noqa: E501
     dS = _alt2_dact(cache) * dZ
     gK = np.einsum("ij,kj->ik", dS, Y)
     gb = dS @ np.ones(Y.shape[1])
@@ -97,7 +103,7 @@ def nn_loss(K, b, W, Y, C, act=tanh, lam: float = 0.0):
 
 
 def _alt2_ridge_rows(Z, C, lam):
-    """``W = argmin 1/2||W Z - C||^2 + lam/2||W||^2`` by the SVD of ``Z`` (min-norm when lam = 0)."""
+    """``W = argmin 1/2||W Z - C||^2 + lam/2||W||^2`` by the SVD of ``Z`` (min-norm when lam = 0)."""  # noqa: E501
     U, s, Vt = scipy.linalg.svd(Z, full_matrices=False, lapack_driver="gesvd")
     phi = np.zeros_like(s)
     if lam == 0:
