@@ -43,7 +43,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     preflight.existing(args.submissions)
     preflight.writable_folder(args.out)
     preflight.same_module(pathlib.Path(args.out), args.module)
-    sandbox.prestart()  # the fork server imports numpy/scipy meanwhile
+    # the fork server imports numpy/scipy meanwhile (only numpy for a single submission)
+    sandbox.prestart(lean=len(args.submissions) == 1)
     import warnings
 
     from autograder import grader

@@ -248,7 +248,7 @@ def grade_batch(
     results.write_gradebook(out, list(done.values()), qnames)
     if not todo:
         return [done[n] for n in sorted(done)]
-    env = Environment(limits, default_hide(spec, out, [s.path for s in subs]))
+    env = Environment(limits, default_hide(spec, out, [s.path for s in subs]), lean=len(todo) == 1)
     workers = max(1, min(workers, len(todo)))
     slots: queue.Queue = queue.Queue()
     held = []

@@ -123,7 +123,7 @@ def run(root: pathlib.Path, module: str) -> dict:
     sub = submissions.resolve(root / "submission", module)
     limits = Limits(timeout=float(os.environ.get("AUTOGRADER_TIMEOUT", 10)))
     slot = UidSlot() if is_root() else None
-    env = Environment(limits, grader.default_hide(spec, out, [sub.path]))
+    env = Environment(limits, grader.default_hide(spec, out, [sub.path]), lean=True)
     try:
         rec = grader.grade_submission(spec, sub, env=env, uid=slot.uid if slot else None)
     finally:

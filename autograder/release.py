@@ -97,15 +97,43 @@ def hidden_case_names(source: str) -> list[str]:
     return [n.name for n in ast.parse(source).body if _is_hidden_case(n)]
 
 
+_HELPER = (ast.FunctionDef, ast.ClassDef)
+
+
+def _references(node: ast.AST) -> set[str]:
+    """The names a module-level statement uses (a helper's own name excluded)."""
+    parts = [node]
+    if isinstance(node, _HELPER):
+        parts = [*node.decorator_list, *node.body, *getattr(node, "bases", [])]
+        parts += [node.args] if isinstance(node, ast.FunctionDef) else []
+    names = {n.id for part in parts for n in ast.walk(part) if isinstance(n, ast.Name)}
+    return names - {getattr(node, "name", None)}
+
+
 def public_test_source(source: str) -> str:
-    """The test file with its hidden cases (decorator and function) removed."""
+    """The test file with its hidden cases removed, and the helpers only they use.
+
+    A helper (an undecorated module-level function or class) that no public case needs,
+    directly or through other kept helpers, is a hidden detail too (often a brute force).
+    """
     tree = ast.parse(source)
     lines = source.splitlines(keepends=True)
+    kept_nodes = [node for node in tree.body if not _is_hidden_case(node)]
+    while True:  # drop the helpers nothing kept uses, until nothing changes
+        used = set().union(*(_references(n) for n in kept_nodes))
+        unused = [
+            n
+            for n in kept_nodes
+            if isinstance(n, _HELPER) and not n.decorator_list and n.name not in used
+        ]
+        if not unused:
+            break
+        kept_nodes = [n for n in kept_nodes if n not in unused]
     drop: set[int] = set()
     for node in tree.body:
-        if _is_hidden_case(node):
-            start = min(d.lineno for d in node.decorator_list) - 1
-            drop.update(range(start, node.end_lineno))
+        if node not in kept_nodes:
+            start = min([d.lineno for d in getattr(node, "decorator_list", [])] + [node.lineno])
+            drop.update(range(start - 1, node.end_lineno))
     kept = [line for i, line in enumerate(lines) if i not in drop]
     text = re.sub(r"\n{3,}", "\n\n\n", "".join(kept)).rstrip() + "\n"
     # the note goes after the module docstring

@@ -25,7 +25,7 @@ h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.6em; }
 table { border-collapse: collapse; margin: 0.5em 0; }
 th, td { border: 1px solid #bbb; padding: 0.25em 0.6em; text-align: right; }
 th { background: #e8eef6; } td.l, th.l { text-align: left; }
-td { white-space: nowrap; } tr.bad td { background: #fbeaea; }
+td { white-space: nowrap; } td.l { white-space: normal; } tr.bad td { background: #fbeaea; }
 .flag { color: #a33; font-weight: bold; display: block; text-align: left; white-space: normal; }
 img { max-width: 48%; vertical-align: top; border: 1px solid #ddd; margin: 0.3em 0.6em 0.3em 0; }
 """
@@ -161,7 +161,7 @@ def page(out: pathlib.Path, rows: list[dict], recs: dict[str, dict], possible: d
         row += [e(r.get(q, "")) for q in qs]
         if flagged:
             flags = recs.get(name, {}).get("extra_data", {}).get("flags") or []
-            row.append(f'<span class="flag">{e("; ".join(map(str, flags)))}</span>')
+            row.append("".join(f'<span class="flag">{e(str(f))}</span>' for f in flags))
         link = "feedback/" + urllib.parse.quote(f"{name}.txt")
         row.append(f'<a href="{e(link)}">feedback</a>' if name in recs else "")
         body.append(row)

@@ -42,6 +42,7 @@ def notebook_with_rules(text: str, module: str) -> str:
     nb = json.loads(text)
     cell = {
         "cell_type": "markdown",
+        "id": "numdl-rules",
         "metadata": {},
         "source": ["## Rules\n", "\n", *load().markdown(module).splitlines(keepends=True)],
     }

@@ -167,8 +167,9 @@ class ZygoteClient:
     overlap with the grader's own start-up.
     """
 
-    def __init__(self, startup_timeout: float = 60.0) -> None:
+    def __init__(self, startup_timeout: float = 60.0, lean: bool = False) -> None:
         self.startup_timeout = startup_timeout
+        self.lean = lean  # preload only numpy (one submission; see worker.LEAN_PRELOAD)
         self.lock = threading.Lock()
         self.proc: subprocess.Popen | None = None
         self.home, self.lock_fd = private_tempdir("numdl-zygote-")
@@ -189,6 +190,7 @@ class ZygoteClient:
                     "-c",
                     ZYGOTE_BOOT.format(engine=str(ENGINE)),
                     str(theirs.fileno()),
+                    "lean" if self.lean else "full",
                 ],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -240,10 +242,10 @@ class ZygoteClient:
 _PRESTARTED: list[ZygoteClient] = []
 
 
-def prestart(startup_timeout: float = 60.0) -> None:
+def prestart(startup_timeout: float = 60.0, lean: bool = False) -> None:
     """Start a fork server now (it imports numpy/scipy while the grader loads its tests)."""
     if not _PRESTARTED:
-        _PRESTARTED.append(ZygoteClient(startup_timeout))
+        _PRESTARTED.append(ZygoteClient(startup_timeout, lean))
 
 
 def discard_prestarted() -> None:
@@ -354,11 +356,13 @@ def hide_list(paths: Sequence[str | os.PathLike]) -> list[list]:
 class Environment:
     """What the workers of one grading run share: limits, staging folder, fork server."""
 
-    def __init__(self, limits: Limits, secret: Sequence[pathlib.Path]) -> None:
+    def __init__(self, limits: Limits, secret: Sequence[pathlib.Path], lean: bool = False) -> None:
         self.limits = limits
         self.staging = Staging()
         self.hide = hide_list(secret)
-        self.zygote = _PRESTARTED.pop() if _PRESTARTED else ZygoteClient(limits.startup_timeout)
+        self.zygote = (
+            _PRESTARTED.pop() if _PRESTARTED else ZygoteClient(limits.startup_timeout, lean)
+        )
 
     def close(self) -> None:
         self.zygote.close()

@@ -162,6 +162,6 @@ def main() -> None:
     sock = socket.socket(fileno=int(sys.argv[1]))
     from autograder import worker
 
-    worker.preload()
+    worker.preload(lean=sys.argv[2:3] == ["lean"])
     sock.send(b'{"ready": true}')
     Zygote(sock).serve()

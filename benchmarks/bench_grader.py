@@ -4,7 +4,11 @@
   server start-up included) vs ``otter run -a autograder.zip spectral.py`` (no isolation),
   same submission and test files, median of several runs;
 - 100 submissions (reference, stub and mutants) on 2 workers: wall time per submission,
-  against two ``otter run`` processes in parallel (the otter median halved).
+  against two ``otter run`` processes in parallel (the otter median halved);
+- every module: the cost of isolation, i.e. worker seconds per submission of a batch of 20
+  references on 2 workers (wall time x 2 / 20) against the same tests run in-process
+  (``inprocess.grade_file``, warm);
+- the whole course: 8 modules x 40 submissions (reference, stub, mutants), 2 workers.
 """
 
 from __future__ import annotations
@@ -57,7 +61,9 @@ def _otter_zip(folder: pathlib.Path) -> pathlib.Path:
     return folder / "autograder.zip"
 
 
-def _grade(paths: list[pathlib.Path], out: pathlib.Path, workers: int) -> None:
+def _grade(
+    paths: list[pathlib.Path], out: pathlib.Path, workers: int, module: str = MODULE
+) -> None:
     if out.exists():
         shutil.rmtree(out)
     subprocess.run(
@@ -66,7 +72,7 @@ def _grade(paths: list[pathlib.Path], out: pathlib.Path, workers: int) -> None:
             "-m",
             "autograder",
             "grade",
-            MODULE,
+            module,
             *map(str, paths),
             "--out",
             str(out),
@@ -142,6 +148,69 @@ def run() -> list[Row]:
                 f"batch wall time {wall:.1f} s; one sandboxed worker per submission",
             )
         )
-        return rows
+        return rows + _isolation_rows(tmp) + [_course_row(tmp)]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _isolation_rows(tmp: pathlib.Path, n: int = 20) -> list[Row]:
+    """Per module: worker seconds per submission, hardened vs in-process."""
+    from autograder import examples, inprocess, modules
+
+    rows = []
+    for m in modules.ready_modules():
+        ref = examples.reference(m.name)
+        single = tmp / f"inprocess-{m.name}.py"
+        single.write_text(ref.source)
+        inproc = median_time(lambda m=m, f=single: inprocess.grade_file(m.name, f), repeat=3)
+        subs = [
+            examples.Example(m.name, f"ref{i:02d}", "reference", ref.source).write(tmp / m.name)
+            for i in range(n)
+        ]
+        t0 = time.perf_counter()
+        _grade(subs, tmp / f"iso-{m.name}", 2, m.name)
+        worker_s = 2 * (time.perf_counter() - t0) / n
+        goal = 2 * inproc + 0.05
+        rows.append(
+            Row(
+                f"grader: isolation cost, module {m.folder[:2]} {m.name} (reference)",
+                f"{worker_s:.3f} worker-s",
+                f"{inproc:.3f} s in-process",
+                worker_s / inproc,
+                f"<= 2x + 0.05 s ({goal:.3f} s)",
+                worker_s <= goal,
+                f"batch of {n} on 2 workers (wall x 2 / {n}), fork-server start included",
+            )
+        )
+    return rows
+
+
+def _course_row(tmp: pathlib.Path, per_module: int = 40) -> Row:
+    """A whole course: every module's reference, stub and mutants, 40 submissions each."""
+    from autograder import examples, modules, release
+
+    t0 = time.perf_counter()
+    total = 0
+    for m in modules.ready_modules():
+        ref = examples.reference(m.name)
+        stub = examples.Example(m.name, "stub", "stub", release.stub_source(ref.source, m.name))
+        pool = [ref, stub, *examples.mutants(m.name)]
+        subs = [
+            examples.Example(m.name, f"c{i:02d}_{ex.name}", ex.kind, ex.source).write(
+                tmp / f"course-{m.name}"
+            )
+            for i, ex in ((i, pool[i % len(pool)]) for i in range(per_module))
+        ]
+        _grade(subs, tmp / f"course-out-{m.name}", 2, m.name)
+        total += len(subs)
+    wall = time.perf_counter() - t0
+    return Row(
+        f"grader: whole course, 8 modules x {per_module} submissions, 2 workers",
+        f"{wall:.1f} s ({total / wall * 60:.0f} submissions/min)",
+        "-",
+        float("nan"),
+        "measured (no baseline)",
+        True,
+        f"{total} submissions: references, stubs and mutants; a 300-student course of 8 "
+        f"assignments would take about {2400 / (total / wall) / 60:.0f} min here",
+    )

@@ -236,3 +236,57 @@ def test_gradescope_zip_zeroes_the_shortcut(tmp_path):
     x = rec["extra_data"]
     assert [q for q, s in x["questions"].items() if s < x["possible"][q]] == sorted(_lost(ex))
     assert MARK in rec["output"] and x["flags"]
+
+
+def test_tripwires_attribute_calls_to_the_watched_file_only(tmp_path):
+    """Only calls made straight from the graded module's file count: not those of numpy's own
+    building blocks (``np.polyfit`` uses ``lstsq``), of other files (provided modules, earlier
+    references, the tests), while a routine handed to ``np.vectorize`` still counts."""
+    import numpy as np
+    import scipy.special
+
+    from numdl import tripwires
+
+    helper = tmp_path / "helper.py"
+    helper.write_text("import numpy as np\ndef fit(A, b):\n    return np.linalg.lstsq(A, b)[0]\n")
+    student = tmp_path / "least_squares.py"
+    student.write_text(
+        "import numpy as np\nimport helper\n"
+        "def direct(A, b):\n    return np.linalg.lstsq(A, b)[0]\n"
+        "def _inner(A, b):\n    return np.linalg.pinv(A) @ b\n"
+        "def through_helper(A, b):\n    return _inner(A, b)\n"
+        "def provided(A, b):\n    return helper.fit(A, b)\n"
+        "def building_block(x, y):\n    return np.polyfit(x, y, 1)\n"
+        "def passed_on(A, B):\n"
+        "    return np.vectorize(np.linalg.pinv, signature='(m,n)->(n,m)')(B[None])\n"
+    )
+    sys.path.insert(0, str(tmp_path))
+    try:
+        tripwires.install("least_squares")
+        tripwires.install("classification")
+        mod = inprocess.import_file(student, "least_squares")
+        A, b = np.random.default_rng(0).standard_normal((6, 3)), np.ones(6)
+        with tripwires.watching([str(student)], "least_squares"):
+            tripwires.take()
+            calls = {}
+            for name, args in [
+                ("direct", (A, b)),
+                ("through_helper", (A, b)),
+                ("provided", (A, b)),
+                ("building_block", (np.arange(5.0), np.arange(5.0) * 2)),
+                ("passed_on", (A, np.ones((6, 2)))),
+            ]:
+                getattr(mod, name)(*args)
+                calls[name] = tripwires.take()
+            S = np.random.default_rng(1).standard_normal((3, 4))
+            P = scipy.special.softmax(S, axis=0)  # the test's own call: performed, not recorded
+            assert tripwires.take() == []
+    finally:
+        sys.path.remove(str(tmp_path))
+    assert calls["direct"] == [{"function": "direct", "routine": "numpy.linalg.lstsq"}]
+    assert calls["through_helper"] == [
+        {"function": "through_helper", "routine": "numpy.linalg.pinv"}
+    ]
+    assert calls["provided"] == calls["building_block"] == []
+    assert calls["passed_on"] == [{"function": "passed_on", "routine": "numpy.linalg.pinv"}]
+    assert np.allclose(P, np.exp(S) / np.exp(S).sum(axis=0))

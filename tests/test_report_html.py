@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -62,17 +63,15 @@ def graded(tmp_path_factory):
     subs = base / "subs"
     subs.mkdir()
     ref = examples.reference(MODULE)
-    paths = [ref.write(subs), *(ex.write(subs) for ex in examples.mutants(MODULE)[:3])]
+    mutants = examples.mutants(MODULE)[:3]
+    shortcut = examples.shortcuts(MODULE)[0]  # calls a forbidden routine: flagged
+    paths = [ref.write(subs), *(ex.write(subs) for ex in [*mutants, shortcut])]
     stub = subs / "stub.py"
     stub.write_text(release.stub_source(ref.source, MODULE))
     out = base / "out"
     proc = _cli("grade", MODULE, *map(str, [*paths, stub]), "--out", str(out), "--quiet")
     assert proc.returncode == 0, proc.stderr[-3000:]
-    # What the other issues add, when present: a review flag and a hint on a failed case.
-    rec_path = out / "results" / "stub.json"
-    rec = json.loads(rec_path.read_text())
-    rec["extra_data"]["flags"] = ["forbidden: numpy.linalg.eigh in spectral_embedding"]
-    rec_path.write_text(json.dumps(rec))
+    # A hint that needs escaping, on a failed case of two submissions.
     for name in ("stub", paths[1].name):
         det_path = out / "details" / f"{name}.json"
         cases = json.loads(det_path.read_text())
@@ -81,18 +80,25 @@ def graded(tmp_path_factory):
         det_path.write_text(json.dumps(cases))
     proc = _cli("report", str(out))
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return out
+    return {"out": out, "mutants": mutants, "shortcut": shortcut}
 
 
 def test_report_html_is_self_contained(graded):
-    text = (graded / "report.html").read_text()
+    out = graded["out"]
+    text = (out / "report.html").read_text()
     assert "<script" not in text and "<link" not in text
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", text)
     assert len(re.findall(r'src="data:image/png;base64,', text)) == 2
     for name in ("reference", "stub", "mutant_"):
         assert name in text
-    assert 'href="feedback/stub.txt"' in text and (graded / "feedback" / "stub.txt").exists()
-    assert "forbidden: numpy.linalg.eigh" in text and ">flags<" in text
+    assert 'href="feedback/stub.txt"' in text and (out / "feedback" / "stub.txt").exists()
+    flags = json.loads((out / "results" / f"{graded['shortcut'].name}.json").read_text())
+    flags = flags["extra_data"]["flags"]
+    assert flags and ">flags<" in text
+    assert all(f'<span class="flag">{html.escape(f)}</span>' in text for f in flags)
+    assert text.count('class="flag"') == len(flags)  # no other submission is flagged
+    real = [m for m in graded["mutants"] if m.name != graded["mutants"][0].name]
+    assert any(html.escape(m.why) in text for m in real)  # the hints of the mutants
     assert "forgets to &lt;square&gt; the distances" in text  # escaped, counted per submission
     row = re.search(r"<td[^>]*>q1</td><td[^>]*>forgets to &lt;square&gt;[^<]*</td><td>(\d+)", text)
     assert row and row.group(1) == "2"
@@ -100,14 +106,14 @@ def test_report_html_is_self_contained(graded):
 
 def test_report_html_renders_in_headless_chromium(graded, tmp_path):
     png = tmp_path / "report.png"
-    console = render(graded / "report.html", png)
+    console = render(graded["out"] / "report.html", png)
     assert console == [], console
     px = _pixels(png)
     ink = (px.min(axis=2) < 0.9).mean()  # share of pixels that are not near-white
     assert ink > 0.03, f"the screenshot is almost blank ({ink:.1%} ink)"
     green = ((px[..., 1] > 0.45) & (px[..., 0] < 0.3) & (px[..., 2] < 0.35)).mean()
     assert green > 0.005, "the per-question distribution (green bars) is not on the screenshot"
-    shutil.copy(png, graded / "report.png")
+    shutil.copy(png, graded["out"] / "report.png")
 
 
 def test_the_browser_check_can_fail(tmp_path):

@@ -35,7 +35,14 @@ __all__ = ["install", "watch", "unwatch", "watching", "take", "messages", "insta
 #: Numpy functions that call a function they were given: a forbidden routine passed to them
 #: counts as called by the code that passed it.
 PASS_THROUGH = frozenset(
-    {"apply_along_axis", "apply_over_axes", "_vectorize_call", "__call__", "_call_as_normal"}
+    {
+        "apply_along_axis",
+        "apply_over_axes",
+        "_vectorize_call",
+        "_vectorize_call_with_signature",
+        "__call__",
+        "_call_as_normal",
+    }
 )
 MAX_HITS = 100
 
@@ -240,9 +247,12 @@ def install(module: str) -> None:
     for entry in entries:
         for dotted in (entry, *rules.BEHIND.get(entry, ())):
             top = dotted.split(".")[0]
-            if entry in rules.EVERY_MODULE and top not in sys.modules:
+            if entry in rules.EVERY_MODULE:
+                # a whole package: its submodules imported later are wrapped when imported
+                # (sklearn may be loaded only in part, e.g. sklearn.datasets for the digits)
                 _lazy.setdefault(top, set()).add(module)
-                continue
+                if top not in sys.modules:
+                    continue
             found = _resolve(dotted)
             if found is None:
                 continue

@@ -82,6 +82,7 @@ def test_periodic_boundary(conv2d_kernel_grad):
 
 @test_case(points=1, hidden=True)
 def test_larger_and_rectangular_kernels(conv2d_kernel_grad):
+    """Varies: test_zero_boundary (larger and rectangular kernels, both boundaries)."""
     for boundary in ("zero", "periodic"):
         compare(conv2d_kernel_grad, 2, 9, 6, 3, 2, 2, 5, 5, boundary)
         compare(conv2d_kernel_grad, 3, 6, 9, 3, 2, 3, 3, 5, boundary)
@@ -90,6 +91,7 @@ def test_larger_and_rectangular_kernels(conv2d_kernel_grad):
 
 @test_case(points=0.5, hidden=True)
 def test_sums_over_the_batch(conv2d_kernel_grad):
+    """Varies: test_periodic_boundary (a batch as the sum of its images)."""
     # the gradient of a batch is the sum of the gradients of its images
     rng = np.random.default_rng(5)
     Y = rng.standard_normal((6, 5, 2, 3))
@@ -105,27 +107,11 @@ def test_sums_over_the_batch(conv2d_kernel_grad):
         check_array(label + " vs the sum of the per-image gradients", G, parts, rtol=1e-12)
 
 
-@test_case(points=0.5, hidden=True)
-def test_bad_input(conv2d_kernel_grad):
+@test_case(points=0.5)
+def test_unknown_boundary_raises(conv2d_kernel_grad):
     rng = np.random.default_rng(6)
     Y = rng.standard_normal((5, 5, 2, 2))
     Z = rng.standard_normal((5, 5, 3, 2))
-    check_raises(
-        "conv2d_kernel_grad(Y with 2 channels, Z, kernel_shape=(3, 3, 4, 3))",
-        ValueError,
-        conv2d_kernel_grad,
-        Y,
-        Z,
-        (3, 3, 4, 3),
-    )
-    check_raises(
-        "conv2d_kernel_grad(Y, Z with 3 channels, kernel_shape=(3, 3, 2, 5))",
-        ValueError,
-        conv2d_kernel_grad,
-        Y,
-        Z,
-        (3, 3, 2, 5),
-    )
     check_raises(
         "conv2d_kernel_grad(Y, Z, (3, 3, 2, 3), boundary='same')",
         ValueError,

@@ -3,7 +3,7 @@
 import numpy as np
 from otter.test_files import test_case
 
-from numdl.checks import call_pure, check_adjoint, check_array, check_raises
+from numdl.checks import call_pure, check_adjoint, check_array
 
 OK_FORMAT = False
 
@@ -11,22 +11,20 @@ name = "q6"
 points = 3
 
 
-def brute_pool(Y, s):
-    H, W, c, N = Y.shape
-    P = np.zeros((H // s, W // s, c, N))
-    for i in range(H // s):
-        for j in range(W // s):
-            P[i, j] = Y[s * i : s * i + s, s * j : s * j + s].mean(axis=(0, 1))
-    return P
-
-
-def brute_pool_transpose(Z, s):
-    Hp, Wp, c, N = Z.shape
-    Y = np.zeros((s * Hp, s * Wp, c, N))
-    for i in range(s * Hp):
-        for j in range(s * Wp):
-            Y[i, j] = Z[i // s, j // s] / s**2
-    return Y
+# fmt: off
+#: avg_pool2d(Y, 2) for Y = arange(144).reshape(4, 6, 2, 3) ** 1.5, computed once (block means)
+POOLED = np.array([
+    125.72201194745729, 909.8433626387377, 211.82696128347487, 1088.142078802748,
+    320.70920278900144, 1277.1127602011682, 144.40506283067896, 953.3812792732108,
+    237.22056311332548, 1134.4089604739752, 350.7676817703472, 1325.9519706619155,
+    131.6380823358681, 924.2776626862941, 220.1455408246415, 1103.4908165491415,
+    330.6111402983727, 1293.3229235261522, 151.14804215972913, 968.0497265160031,
+    245.97032987611925, 1149.9776503834796, 361.0191141045525, 1342.370250302997,
+    137.89163944670298, 938.7904477008647, 228.6112351066955, 1118.9132307172665,
+    340.63117415247564, 1309.6027617142563, 158.10176813375105, 982.7953658447088,
+    254.85758598195204, 1165.6189502708162, 371.3839898375786, 1358.8573045184196,
+]).reshape((2, 3, 2, 3), order="F")
+# fmt: on
 
 
 @test_case(points=1)
@@ -34,30 +32,81 @@ def test_pool_exact_values(avg_pool2d):
     Y = np.arange(4 * 6 * 2 * 3, dtype=float).reshape(4, 6, 2, 3) ** 1.5
     label = "avg_pool2d(Y of shape (4, 6, 2, 3), s=2)"
     P = call_pure(label, avg_pool2d, Y, 2)
-    check_array(label, P, brute_pool(Y, 2), rtol=1e-14)
+    check_array(label, P, POOLED, rtol=1e-14)
+
+
+# fmt: off
+#: a (4, 6, 1, 2) batch Y, its pooling P Y, a (2, 3, 1, 2) batch Z and P^T Z for s = 2,
+#: computed once from the definition (block means and their adjoint)
+Y_SMALL = np.array([
+    0.345584192064786, -0.7364540870016669, -2.7111624789659685, -0.5140063716874629,
+    0.33043707618338714, -0.48211931267997826, -0.17477209205516195, 0.16746474422274113,
+    0.9053558666731177, 0.03972210748165899, 0.2136429974986111, -1.2273520542445742,
+    -0.5369532353602852, -0.7819084623568421, 2.1178387550510482, -0.07204367972722743,
+    0.36457239618607573, 0.008142180518343508, -0.37760500712699807, -0.09826996785221727,
+    0.02842224131579679, 1.2940638143982073, 0.6467029962018469, 0.03558623705548571,
+    0.8216181435011584, -0.16290994799305278, -1.8890132459676727, -1.6480751708556527,
+    -1.303157231604361, 0.5988462126346276, -0.42219041157635356, 0.10901408782154753,
+    0.4463745723640113, -0.2924567509650886, 0.21732193102256359, -0.6832266617805622,
+    0.5811181041963531, -0.2571922406188707, -1.1120207626922813, -0.9447516230607774,
+    0.294132496655526, -0.2756029052993704, 2.0427716074923303, 0.09548302746945433,
+    0.5467129866124469, 1.0067243153057943, 0.6630633723762617, -0.5062916583143148,
+]).reshape((4, 6, 1, 2), order="F")
+PY_SMALL = np.array([
+    -0.135638032858368, -0.8081190496214631, -0.09344593089058763, 0.2580215046444644,
+    0.4238001581046058, 0.051603564569529324, -0.011400705865406952, -0.9625661851445328,
+    0.11946092124410129, -0.6306692791277644, 0.3929917233185992, 0.5737565872559329,
+]).reshape((2, 3, 1, 2), order="F")
+Z_SMALL = np.array([
+    0.5937480717858228, 0.8791606182879853, 0.3208483045665637, 0.9144672031287812,
+    0.7316522837854408, -1.2487488903344155, 0.8911669542823284, -1.0717874168774442,
+    -0.818230227390307, -0.02006345461548042, -0.5014400184670523, -0.31389947196684775,
+]).reshape((2, 3, 1, 2), order="F")
+PTZ_SMALL = np.array([
+    0.1484370179464557, 0.1484370179464557, 0.21979015457199633, 0.21979015457199633,
+    0.1484370179464557, 0.1484370179464557, 0.21979015457199633, 0.21979015457199633,
+    0.08021207614164093, 0.08021207614164093, 0.2286168007821953, 0.2286168007821953,
+    0.08021207614164093, 0.08021207614164093, 0.2286168007821953, 0.2286168007821953,
+    0.1829130709463602, 0.1829130709463602, -0.3121872225836039, -0.3121872225836039,
+    0.1829130709463602, 0.1829130709463602, -0.3121872225836039, -0.3121872225836039,
+    0.2227917385705821, 0.2227917385705821, -0.26794685421936104, -0.26794685421936104,
+    0.2227917385705821, 0.2227917385705821, -0.26794685421936104, -0.26794685421936104,
+    -0.20455755684757676, -0.20455755684757676, -0.005015863653870105, -0.005015863653870105,
+    -0.20455755684757676, -0.20455755684757676, -0.005015863653870105, -0.005015863653870105,
+    -0.12536000461676308, -0.12536000461676308, -0.07847486799171194, -0.07847486799171194,
+    -0.12536000461676308, -0.12536000461676308, -0.07847486799171194, -0.07847486799171194,
+]).reshape((4, 6, 1, 2), order="F")
+# fmt: on
 
 
 @test_case(points=1)
 def test_transpose_adjoint_and_values(avg_pool2d_transpose):
-    rng = np.random.default_rng(1)
-    Y = rng.standard_normal((4, 6, 2, 3))
-    Z = rng.standard_normal((2, 3, 2, 3))
-    label = "avg_pool2d_transpose(Z of shape (2, 3, 2, 3), s=2)"
-    PTZ = call_pure(label, avg_pool2d_transpose, Z, 2)
-    check_array(label, PTZ, shape=Y.shape)
+    label = "avg_pool2d_transpose(Z of shape (2, 3, 1, 2), s=2)"
+    PTZ = call_pure(label, avg_pool2d_transpose, Z_SMALL, 2)
+    check_array(label, PTZ, shape=Y_SMALL.shape)
     check_adjoint(
-        label + " against the pooling of (4, 6, 2, 3) images",
-        brute_pool(Y, 2),
-        Z,
-        Y,
+        label + " against the pooling of a (4, 6, 1, 2) batch",
+        PY_SMALL,
+        Z_SMALL,
+        Y_SMALL,
         PTZ,
         rtol=1e-12,
     )
-    check_array(label, PTZ, brute_pool_transpose(Z, 2), rtol=1e-14)
+    check_array(label, PTZ, PTZ_SMALL, rtol=1e-14)
 
 
-@test_case(points=0.5, hidden=True)
+@test_case(points=1, hidden=True)
 def test_other_block_sizes(avg_pool2d, avg_pool2d_transpose):
+    """Varies: test_pool_exact_values (other block sizes and shapes)."""
+
+    def brute_pool(Y, s):
+        H, W, c, N = Y.shape
+        P = np.zeros((H // s, W // s, c, N))
+        for i in range(H // s):
+            for j in range(W // s):
+                P[i, j] = Y[s * i : s * i + s, s * j : s * j + s].mean(axis=(0, 1))
+        return P
+
     rng = np.random.default_rng(2)
     for s, H, W in [(3, 6, 9), (3, 9, 3), (1, 4, 5)]:
         Y = rng.standard_normal((H, W, 3, 2))
@@ -74,17 +123,3 @@ def test_other_block_sizes(avg_pool2d, avg_pool2d_transpose):
             Z / s**2,
             rtol=1e-13,
         )
-
-
-@test_case(points=0.5, hidden=True)
-def test_bad_input(avg_pool2d):
-    check_raises(
-        "avg_pool2d(Y of shape (5, 6, 1, 1), s=2) (5 not divisible by 2)",
-        ValueError,
-        avg_pool2d,
-        np.ones((5, 6, 1, 1)),
-        2,
-    )
-    check_raises(
-        "avg_pool2d(Y of shape (4, 6), s=2) (not 4-D)", ValueError, avg_pool2d, np.ones((4, 6)), 2
-    )

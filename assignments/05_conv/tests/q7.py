@@ -60,6 +60,7 @@ def test_kronecker_sum(laplacian_2d):
 
 @test_case(points=1, hidden=True)
 def test_symmetric_positive_definite_with_known_eigenvalues(laplacian_2d):
+    """Varies: test_kronecker_sum (symmetry, definiteness and the known eigenvalues)."""
     n1, n2, h1, h2 = 6, 4, 0.3, 0.7
     label = f"laplacian_2d({n1}, {n2}, h1={h1}, h2={h2})"
     L = get_dense(label, laplacian_2d, n1, n2, h1, h2)
@@ -75,6 +76,7 @@ def test_symmetric_positive_definite_with_known_eigenvalues(laplacian_2d):
 
 @test_case(points=1, hidden=True)
 def test_second_order_accuracy(laplacian_2d):
+    """Varies: test_five_point_stencil_column_major (second-order accuracy on refined grids)."""
     # u = sin(pi x1) sin(pi x2) on (0, 1) x (0, 2), zero on the boundary: -Lap u = 2 pi^2 u
     errors = []
     for m in (8, 16, 32):

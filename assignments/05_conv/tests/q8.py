@@ -94,6 +94,7 @@ def test_taylor_in_theta(conv_layer, conv_layer_vjp):
 
 @test_case(points=1, hidden=True)
 def test_taylor_in_b_and_Y(conv_layer, conv_layer_vjp):
+    """Varies: test_taylor_in_theta (the Taylor test in b and in Y)."""
     rng, theta, b, Y, R = setup(2, H=7, W=5, c_in=3, c_out=2, N=3, k1=5, k2=3)
     taylor(conv_layer, conv_layer_vjp, theta, b, Y, R, tanh, "periodic", ["b"], rng)
     taylor(conv_layer, conv_layer_vjp, theta, b, Y, R, tanh, "periodic", ["Y"], rng)
@@ -102,6 +103,7 @@ def test_taylor_in_b_and_Y(conv_layer, conv_layer_vjp):
 
 @test_case(points=1, hidden=True)
 def test_taylor_all_together(conv_layer, conv_layer_vjp):
+    """Varies: test_taylor_in_theta (all directions together)."""
     rng, theta, b, Y, R = setup(3, H=5, W=8, c_in=2, c_out=4, N=2, k1=3, k2=5)
     for act, boundary in [(smooth_relu, "zero"), (tanh, "periodic")]:
         taylor(conv_layer, conv_layer_vjp, theta, b, Y, R, act, boundary, ["theta", "b", "Y"], rng)
@@ -109,6 +111,7 @@ def test_taylor_all_together(conv_layer, conv_layer_vjp):
 
 @test_case(points=1, hidden=True)
 def test_identity_activation_exact(conv_layer, conv_layer_vjp):
+    """Varies: test_forward_against_scipy (the identity activation, exact)."""
     # with act = identity the layer is affine: g_b sums dZ per output channel, g_Y is K^T dZ
     _, theta, b, Y, R = setup(4, H=6, W=7, c_in=2, c_out=3, N=3)
     for boundary in ("zero", "periodic"):

@@ -89,6 +89,7 @@ def test_initialization_experiment(init_params):
 
 @test_case(points=1, hidden=True)
 def test_he_and_normal_variances(init_params):
+    """Varies: test_glorot_variance_non_square_layers (the he and normal schemes)."""
     sizes = [300, 200, 100]
     for scheme in ("he", "normal"):
         params = init_params(sizes, scheme=scheme, rng=3)
@@ -101,6 +102,7 @@ def test_he_and_normal_variances(init_params):
 
 @test_case(points=0.5, hidden=True)
 def test_layers_are_independent(init_params):
+    """Varies: test_shapes_zero_biases_and_reproducible (independence of the layers' draws)."""
     sizes = [100, 100, 100, 100]
     params = init_params(sizes, scheme="normal", rng=4)
     check_structure(f"init_params({sizes}, 'normal', rng=4)", params, sizes)
@@ -112,6 +114,6 @@ def test_layers_are_independent(init_params):
                   f"K_{i} and K_{j} should be independent, their entries have correlation {c:.3f} (tolerance {tol:.3f}); draw every layer from the same Generator")
 
 
-@test_case(points=0.5, hidden=True)
+@test_case(points=0.5)
 def test_unknown_scheme_raises(init_params):
     check_raises("init_params([3, 4], scheme='xavier')", ValueError, init_params, [3, 4], scheme="xavier")

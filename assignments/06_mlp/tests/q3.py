@@ -77,6 +77,7 @@ def test_taylor_depth_two(mlp_forward, mlp_backward):
 
 @test_case(points=2, hidden=True)
 def test_taylor_depths_one_to_four(mlp_forward, mlp_backward):
+    """Varies: test_taylor_depth_two (depths one to four)."""
     taylor_every_block(mlp_forward, mlp_backward, [4, 3], sigmoid, 5, seed=2)
     taylor_every_block(mlp_forward, mlp_backward, [2, 6, 6, 3], tanh, 8, seed=3)
     taylor_every_block(mlp_forward, mlp_backward, [5, 4, 7, 3, 2], sigmoid, 6, seed=4)
@@ -84,7 +85,10 @@ def test_taylor_depths_one_to_four(mlp_forward, mlp_backward):
 
 @test_case(points=1, hidden=True)
 def test_linear_network_is_the_transpose(mlp_forward, mlp_backward):
-    """With act = identity, gY = K_0^T K_1^T K_2^T dZ and gK_j = (K_{j+1}^T ... dZ) Y_j^T."""
+    """With act = identity, gY = K_0^T K_1^T K_2^T dZ and gK_j = (K_{j+1}^T ... dZ) Y_j^T.
+
+    Varies: test_depth_one_explicit_formula (a linear network, whose backward map is the transpose).
+    """
     rng = np.random.default_rng(5)
     sizes = [3, 6, 4, 2]
     params, Y = random_params(sizes, rng), rng.standard_normal((3, 5))

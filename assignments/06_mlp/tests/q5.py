@@ -32,18 +32,6 @@ class Recorder:
         return f, g
 
 
-def adam_replay(x0, gs, lrs, per_epoch, beta1, beta2, eps):
-    """The iterates of Adam for the recorded gradients gs (t global, m and v carried over)."""
-    x, m, v, out = np.array(x0, dtype=float), 0.0, 0.0, []
-    for t, g in enumerate(gs, start=1):
-        m = beta1 * m + (1 - beta1) * g
-        v = beta2 * v + (1 - beta2) * g**2
-        lr = lrs[(t - 1) // per_epoch]
-        x = x - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
-        out.append(x)
-    return out
-
-
 @test_case(points=1)
 def test_first_step_has_length_lr(adam):
     """One batch: m_hat = g, v_hat = g^2, so the step is -lr g / (|g| + eps), about lr per entry."""
@@ -78,6 +66,18 @@ def test_epochs_batches_and_history(adam):
 
 @test_case(points=2, hidden=True)
 def test_iterates_follow_the_adam_recursion(adam):
+    """Varies: test_first_step_has_length_lr (every iterate, several epochs, a learning rate per epoch)."""
+    def adam_replay(x0, gs, lrs, per_epoch, beta1, beta2, eps):
+        """The iterates of Adam for the recorded gradients gs (t global, m and v carried over)."""
+        x, m, v, out = np.array(x0, dtype=float), 0.0, 0.0, []
+        for t, g in enumerate(gs, start=1):
+            m = beta1 * m + (1 - beta1) * g
+            v = beta2 * v + (1 - beta2) * g**2
+            lr = lrs[(t - 1) // per_epoch]
+            x = x - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+            out.append(x)
+        return out
+
     n, bs, epochs = 7, 3, 4
     lrs = np.array([0.1, 0.05, 0.2, 0.01])
     beta1, beta2, eps = 0.8, 0.95, 1e-3
@@ -96,6 +96,7 @@ def test_iterates_follow_the_adam_recursion(adam):
 
 @test_case(points=1, hidden=True)
 def test_reproducible_from_rng(adam):
+    """Varies: test_epochs_batches_and_history (the same rng gives the same result)."""
     def run(rng):
         fun = Recorder((4,), 12, seed=5)
         x, hist = adam(fun, np.ones(4), 12, batch_size=5, epochs=2, lr=0.05, rng=rng)

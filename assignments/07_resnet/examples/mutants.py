@@ -23,11 +23,11 @@ MUTANTS = [
                   ("        states.append(Y)\n", "        states.append(Y.copy())\n")],
     },
     {
-        "name": "forward_accepts_1d",
+        "name": "forward_skips_last_layer",
         "question": "q1",
-        "why": "no shape validation of Y0: a 1-D input silently broadcasts to a wrong result",
-        "edits": [('    Y = _as_states("Y0", Y0).copy()\n',
-                   '    Y = np.array(Y0, dtype=float)\n')],
+        "why": "an off-by-one in the layer loop: the last residual block is never applied",
+        "edits": [("    states, derivs = [], []\n    for K, b in params:\n",
+                   "    states, derivs = [], []\n    for K, b in params[:-1]:\n")],
     },
     {
         "name": "backward_no_skip",

@@ -84,6 +84,7 @@ def test_inputs_not_modified(resnet_forward, resnet_backward):
 
 @test_case(points=1.5, hidden=True)
 def test_taylor_other_depths_steps_and_activations(resnet_forward, resnet_backward):
+    """Varies: test_taylor_in_every_parameter_and_the_input (other depths, steps and activations)."""
     rng = np.random.default_rng(13)
     for n_f, n, depth, h, act in ((5, 1, 1, 1.0, sigmoid), (2, 9, 6, 0.1, smooth_relu),
                                   (4, 3, 8, 0.25, tanh)):
@@ -96,7 +97,10 @@ def test_taylor_other_depths_steps_and_activations(resnet_forward, resnet_backwa
 
 @test_case(points=1.5, hidden=True)
 def test_linear_network_closed_form(resnet_forward, resnet_backward):
-    """act = identity: Y_N = M_{0} Y0 + sum_j h M_{j+1} b_j 1^T with M_j = prod_{i >= j} (I + h K_i)."""
+    """act = identity: Y_N = M_{0} Y0 + sum_j h M_{j+1} b_j 1^T with M_j = prod_{i >= j} (I + h K_i).
+
+    Varies: test_taylor_in_every_parameter_and_the_input (a linear network, in closed form).
+    """
     rng = np.random.default_rng(20)
     n_f, n, depth, h = 3, 4, 5, 0.3
     params, Y0 = random_params(rng, n_f, depth), rng.standard_normal((n_f, n))

@@ -110,6 +110,7 @@ def test_taylor_all_parameters(resnet_loss):
 
 @test_case(points=1, hidden=True)
 def test_taylor_each_parameter(resnet_loss):
+    """Varies: test_taylor_all_parameters (each parameter separately)."""
     params, W, Y0, C = problem(33, 4, 5, 7, 4)
     label = "resnet_loss(params, W, Y0, C, h=0.25, sigmoid, lam=0.3), depth 4, n_f=4, n_c=5, n=7"
     taylor_checks(resnet_loss, params, W, Y0, C, 0.25, sigmoid, 0.3, 34, label, separately=True)
@@ -117,7 +118,10 @@ def test_taylor_each_parameter(resnet_loss):
 
 @test_case(points=1, hidden=True)
 def test_weight_decay_terms(resnet_loss):
-    """E(lam) - E(0) = lam/2 (sum ||K_j||^2 + ||W||^2); gK, gW gain lam K, lam W; gb unchanged."""
+    """E(lam) - E(0) = lam/2 (sum ||K_j||^2 + ||W||^2); gK, gW gain lam K, lam W; gb unchanged.
+
+    Varies: test_value_against_cross_entropy (lam > 0).
+    """
     params, W, Y0, C = problem(35, 2, 3, 5, 3)
     lam, h = 0.7, 0.3
     label = f"resnet_loss(..., h={h}, lam={lam}) against lam=0, depth 3, n_f=2, n_c=3, n=5"

@@ -22,6 +22,7 @@ def test_symmetric_part_is_minus_gamma(antisymmetric):
 
 @test_case(points=1, hidden=True)
 def test_eigenvalues_and_default_gamma(antisymmetric):
+    """Varies: test_symmetric_part_is_minus_gamma (eigenvalues and the default gamma)."""
     rng = np.random.default_rng(41)
     for n, gamma in ((5, 0.5), (6, None)):
         Wk = rng.standard_normal((n, n))

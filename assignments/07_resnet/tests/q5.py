@@ -57,6 +57,7 @@ def test_course_circulant_example(max_stable_step):
 
 @test_case(points=1, hidden=True)
 def test_special_cases(max_stable_step):
+    """Varies: test_test_equation_closed_forms (zero matrices, skew-symmetric and positive real parts)."""
     A = np.random.default_rng(50).standard_normal((4, 4))
     h = check_scalar("max_stable_step(A - A^T) (purely imaginary eigenvalues)",
                      max_stable_step(A - A.T))
@@ -78,6 +79,7 @@ def test_special_cases(max_stable_step):
 
 @test_case(points=2, hidden=True)
 def test_euler_bounded_below_and_growing_above(max_stable_step):
+    """Varies: test_course_circulant_example (forward Euler below and above the step)."""
     for seed, n in ((51, 4), (52, 6)):
         K = stable_matrix(seed, n)
         label = f"max_stable_step(K), K of shape ({n}, {n}) with eigenvalues in the left half plane"

@@ -64,6 +64,7 @@ def test_value_constant_controls_and_one_step(time_smoothness):
 
 @test_case(points=1, hidden=True)
 def test_gradient_and_scaling(time_smoothness):
+    """Varies: test_value_constant_controls_and_one_step (the gradient and the 1/h scaling)."""
     rng = np.random.default_rng(1)
     params = random_params(rng, 2, 5)
     label = "time_smoothness(params, T=0.7), nt = 5, K_j of shape (2, 2)"

@@ -121,6 +121,7 @@ def test_gradient_taylor_with_smoothness(node_loss):
 
 @test_case(points=1, hidden=True)
 def test_euler_other_activation_value_and_gradient(node_loss):
+    """Varies: test_value_against_formula (Euler and another activation)."""
     rng = np.random.default_rng(2)
     n_f, n, n_c, nt, T = 4, 6, 2, 5, 0.8
     params, Y0 = random_params(rng, n_f, nt), rng.standard_normal((n_f, n))
@@ -138,6 +139,7 @@ def test_euler_other_activation_value_and_gradient(node_loss):
 
 @test_case(points=1, hidden=True)
 def test_training_on_ellipses(node_loss):
+    """Varies: test_gradient_taylor_with_smoothness (training on the ellipses)."""
     # ellipses padded with a zero row (n_f = 3), nt = 4 RK4 steps on [0, 2], alpha = 0.01,
     # 60 L-BFGS iterations from a fixed start; the reference reaches 0.93 training and 0.90
     # validation accuracy (a linear classifier without the flow gets about 0.5)

@@ -21,16 +21,6 @@ def path_laplacian(n):
     return np.diag(Wg.sum(1)) - Wg
 
 
-def knn_laplacian(Y, k=8, sigma=1.0):
-    D = ((Y[:, :, None] - Y[:, None, :]) ** 2).sum(0)
-    n = D.shape[0]
-    order = np.argsort(D + np.diag(np.full(n, np.inf)), axis=1)[:, :k]
-    A = np.zeros((n, n), bool)
-    A[np.repeat(np.arange(n), k), order.ravel()] = True
-    Wg = np.where(A | A.T, np.exp(-D / sigma), 0.0)
-    return np.diag(Wg.sum(1)) - Wg
-
-
 @test_case(points=1)
 def test_optimality_system(semi_supervised):
     L = path_laplacian(10)

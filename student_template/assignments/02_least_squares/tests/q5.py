@@ -38,16 +38,6 @@ def hist_arrays(label, hist, keys=("resnorm", "xnorm", "normal_resnorm")):
     return out
 
 
-def krylov_solution(A, b, k):
-    """Brute force: x_k = argmin ||A x - b|| over K_k(A^T A, A^T b) (orthonormal basis)."""
-    v = A.T @ b
-    K = [v]
-    for _ in range(k - 1):
-        K.append(A.T @ (A @ K[-1]))
-    Q = np.linalg.qr(np.column_stack(K))[0]
-    return Q @ np.linalg.lstsq(A @ Q, b, rcond=None)[0]
-
-
 @test_case(points=1)
 def test_dense_small_problem_at_most_n_steps(cgls):
     rng = np.random.default_rng(40)

@@ -17,11 +17,6 @@ def quadratic(A, b):
     return lambda x: (0.5 * x @ A @ x - b @ x, A @ x - b)
 
 
-def cosines(x):
-    """f(X) = sum cos(X) + sum X^3 / 3 for a matrix X; g = -sin(X) + X^2."""
-    return np.sum(np.cos(x)) + np.sum(x**3) / 3, -np.sin(x) + x**2
-
-
 def logsumexp_fun(x):
     """f(x) = log sum exp(x), g = softmax(x) (numpy only: check_derivative calls it)."""
     m = np.max(x)

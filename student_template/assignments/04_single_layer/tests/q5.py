@@ -32,10 +32,6 @@ def layer(K, b, Y, f):
     return f(K @ Y + b[:, None])
 
 
-def sig(S):
-    return 1.0 / (1.0 + np.exp(-S))
-
-
 def unpack(out, K, b, n_c, label):
     check(isinstance(out, tuple) and len(out) == 3 and isinstance(out[1], tuple | list) and len(out[1]) == 2,
           label, "must return (E, (gK, gb), W)")

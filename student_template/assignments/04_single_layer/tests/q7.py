@@ -60,15 +60,3 @@ def test_stored_value_and_gradient(input_gradient):
     expected = np.array([[0.4198990660634144, 0.41109228241312, 0.4934862177434485],
                          [0.3071992909162592, -0.8697161152774565, -0.32596030012887856]])
     check_array(label + ", gY", gY, expected, rtol=1e-12)
-
-
-def chained(K, b, W, Y, C, act, lam):
-    """Trusted: softmax_loss's gradient dZ = W^T (P - C) / n chained through the layer's gY."""
-    A, dA = act(K @ Y + b[:, None])
-    S = W @ A
-    mx = S.max(axis=0)
-    lse = mx + np.log(np.exp(S - mx).sum(axis=0))
-    n = Y.shape[1]
-    E = -np.sum(C * (S - lse)) / n + lam / 2 * np.sum(Y**2)
-    dZ = W.T @ (np.exp(S - lse) - C) / n
-    return E, K.T @ (dA * dZ) + lam * Y

@@ -44,3 +44,15 @@ def test_periodic_boundary_against_defining_sum(conv1d_matrix):
         label = f"conv1d_matrix(theta={theta.tolist()}, n={n}, boundary='periodic')"
         K = conv1d_matrix(theta, n, boundary="periodic")
         check_array(label, K, dense_by_defining_sum(theta, n, "periodic"), rtol=1e-14)
+
+
+@test_case(points=0.5)
+def test_unknown_boundary_raises(conv1d_matrix):
+    check_raises(
+        "conv1d_matrix([1, 2, 3], 5, boundary='reflect')",
+        ValueError,
+        conv1d_matrix,
+        np.array([1.0, 2.0, 3.0]),
+        5,
+        boundary="reflect",
+    )

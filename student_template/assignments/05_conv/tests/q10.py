@@ -41,23 +41,3 @@ def test_prolong_after_coarsen_is_identity(galerkin_coarsen, galerkin_prolong):
     theta = np.array([0.3, -1.7, 2.2])
     label = "galerkin_prolong(galerkin_coarsen(theta)) for theta = (0.3, -1.7, 2.2)"
     check_array(label, stencil(galerkin_prolong, galerkin_coarsen(theta), label), theta, rtol=1e-12, atol=1e-14)
-
-
-def periodic(theta, n):
-    """Trusted brute force: the periodic matrix of (K y)_i = sum_j theta[j + 1] y_{i + j}."""
-    K = np.zeros((n, n))
-    for i in range(n):
-        for j in (-1, 0, 1):
-            K[i, (i + j) % n] += theta[j + 1]
-    return K
-
-
-def transfer(n_c):
-    """The contract's P (n_f, n_c) and R (n_c, n_f) on periodic grids with n_f = 2 n_c."""
-    n_f = 2 * n_c
-    P, R = np.zeros((n_f, n_c)), np.zeros((n_c, n_f))
-    for i in range(n_c):
-        for off, w in ((-1, 0.25), (0, 0.75), (1, 0.75), (2, 0.25)):
-            P[(2 * i + off) % n_f, i] += w
-        R[i, 2 * i] = R[i, 2 * i + 1] = 0.5
-    return P, R

@@ -55,3 +55,11 @@ def test_zero_boundary_against_scipy(conv2d):
 @test_case(points=1)
 def test_periodic_boundary_against_scipy(conv2d):
     compare(conv2d, 1, 7, 5, 2, 3, 4, 3, 3, "periodic", pure=True)
+
+
+@test_case(points=0.5)
+def test_unknown_boundary_raises(conv2d):
+    Y, theta = data(11, 5, 5, 2, 3, 1, 3, 3)
+    check_raises(
+        "conv2d(Y, theta, boundary='reflect')", ValueError, conv2d, Y, theta, boundary="reflect"
+    )

@@ -63,3 +63,16 @@ def test_adjoint_zero_boundary(conv2d_transpose):
 @test_case(points=1)
 def test_adjoint_periodic_boundary(conv2d_transpose):
     adjoint_against_scipy(conv2d_transpose, 1, 7, 5, 2, 3, 4, 3, 3, "periodic", pure=True)
+
+
+@test_case(points=0.5)
+def test_unknown_boundary_raises(conv2d_transpose):
+    Z = np.zeros((4, 4, 1, 1))
+    check_raises(
+        "conv2d_transpose(Z, theta, boundary='circular')",
+        ValueError,
+        conv2d_transpose,
+        Z,
+        np.ones((3, 3, 1, 1)),
+        boundary="circular",
+    )

@@ -79,3 +79,19 @@ def test_zero_boundary(conv2d_kernel_grad):
 @test_case(points=1)
 def test_periodic_boundary(conv2d_kernel_grad):
     compare(conv2d_kernel_grad, 1, 7, 5, 2, 3, 4, 3, 3, "periodic", pure=True)
+
+
+@test_case(points=0.5)
+def test_unknown_boundary_raises(conv2d_kernel_grad):
+    rng = np.random.default_rng(6)
+    Y = rng.standard_normal((5, 5, 2, 2))
+    Z = rng.standard_normal((5, 5, 3, 2))
+    check_raises(
+        "conv2d_kernel_grad(Y, Z, (3, 3, 2, 3), boundary='same')",
+        ValueError,
+        conv2d_kernel_grad,
+        Y,
+        Z,
+        (3, 3, 2, 3),
+        boundary="same",
+    )

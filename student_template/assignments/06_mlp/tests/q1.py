@@ -86,3 +86,8 @@ def test_initialization_experiment(init_params):
         # one network gives a relative spread of about 5%; the mean of 4 about 3%
         check(0.75 * expected <= r <= 1.33 * expected, f"init_params([100, 100, 100, 100], {scheme!r})",
               f"||K3 K2 K1 Y||^2 / ||Y||^2 should be about (n s^2)^3 = {expected:g}, got {r:.4g} (accepted: [{0.75 * expected:.4g}, {1.33 * expected:.4g}])")
+
+
+@test_case(points=0.5)
+def test_unknown_scheme_raises(init_params):
+    check_raises("init_params([3, 4], scheme='xavier')", ValueError, init_params, [3, 4], scheme="xavier")

@@ -33,18 +33,6 @@ class Recorder:
         return f, g
 
 
-def adam_replay(x0, gs, lrs, per_epoch, beta1, beta2, eps):
-    """The iterates of Adam for the recorded gradients gs (t global, m and v carried over)."""
-    x, m, v, out = np.array(x0, dtype=float), 0.0, 0.0, []
-    for t, g in enumerate(gs, start=1):
-        m = beta1 * m + (1 - beta1) * g
-        v = beta2 * v + (1 - beta2) * g**2
-        lr = lrs[(t - 1) // per_epoch]
-        x = x - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
-        out.append(x)
-    return out
-
-
 @test_case(points=1)
 def test_first_step_has_length_lr(adam):
     """One batch: m_hat = g, v_hat = g^2, so the step is -lr g / (|g| + eps), about lr per entry."""

@@ -7,7 +7,7 @@ from otter.test_files import test_case
 from scipy.integrate import solve_ivp
 
 from numdl.activations import identity, relu, sigmoid, tanh
-from numdl.checks import call_pure, check, check_array, check_raises
+from numdl.checks import call_pure, check, check_array
 
 OK_FORMAT = False
 

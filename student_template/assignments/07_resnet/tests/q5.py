@@ -18,22 +18,6 @@ def circulant(t1, t2):
     return np.array([np.roll(row, k) for k in range(3)])
 
 
-def stable_matrix(seed, n):
-    """K = -(S S^T + 0.2 I) + (A - A^T): every eigenvalue has a negative real part."""
-    rng = np.random.default_rng(seed)
-    S, A = rng.standard_normal((n, n)), rng.standard_normal((n, n))
-    return -(S @ S.T / n + 0.2 * np.eye(n)) + (A - A.T)
-
-
-def euler_growth(K, h, steps, seed):
-    """||y_steps|| / ||y_0|| for forward Euler y_{k+1} = y_k + h K y_k (trusted test code)."""
-    y = np.random.default_rng(seed).standard_normal(K.shape[0])
-    y0 = np.linalg.norm(y)
-    for _ in range(steps):
-        y = y + h * (K @ y)
-    return np.linalg.norm(y) / y0
-
-
 @test_case(points=1)
 def test_test_equation_closed_forms(max_stable_step):
     K = np.diag([-1.0, -3.0, -0.5])

@@ -75,3 +75,12 @@ def test_ode_solve_orders_linear_and_logistic(ode_solve):
         check(np.all((ratios > 0.8 * 2**p) & (ratios < 1.25 * 2**p)),
               f"ode_solve(..., method={method!r}) on the logistic equation y' = y(1 - y)",
               f"errors at T should shrink by about {2**p} when h halves (order {p}); errors {errs}, ratios {ratios}")
+
+
+@test_case(points=0.5)
+def test_unknown_method_raises(ode_solve):
+    f = lambda t, y: -y
+    check_raises("ode_solve(f, y0, t, method='heun')", ValueError, ode_solve, f, np.ones(2),
+                 np.linspace(0, 1, 5), method="heun")
+    Ys = ode_solve(f, np.ones(2), np.array([0.0]))
+    check_array("ode_solve(f, y0, t) with a single time (no step)", Ys, np.ones((1, 2)), rtol=0.0)

@@ -4,17 +4,13 @@
 import numpy as np
 from otter.test_files import test_case
 
-from numdl.activations import identity, tanh
+from numdl.activations import identity
 from numdl.checks import call_pure, check, check_array, check_raises
 
 OK_FORMAT = False
 
 name = "q2"
 points = 3
-
-
-def sin_act(X):
-    return np.sin(X), np.cos(X)
 
 
 def random_params(rng, n_f, nt, scale=1.0):
@@ -35,7 +31,7 @@ def rk4_with_frozen_controls(params, Y0, T, f):
     return Y
 
 
-@test_case(points=1)
+@test_case(points=0.5)
 def test_one_euler_step_is_a_resnet_step(node_forward):
     rng = np.random.default_rng(0)
     K, b, Y0 = rng.standard_normal((3, 3)), rng.standard_normal(3), rng.standard_normal((3, 7))
@@ -53,3 +49,10 @@ def test_rk4_controls_piecewise_constant(node_forward):
     YT, _ = call_pure(label, node_forward, params, Y0, 0.9)
     check_array(label + " (step j uses (K_j, b_j) in all four stages)", YT,
                 rk4_with_frozen_controls(params, Y0, 0.9, np.tanh), rtol=1e-13)
+
+
+@test_case(points=0.5)
+def test_unknown_method_raises(node_forward):
+    params = [(np.zeros((2, 2)), np.zeros(2))]
+    label = "node_forward(params, Y0, T=1.0, method='midpoint')"
+    check_raises(label, ValueError, node_forward, params, np.ones((2, 3)), 1.0, method="midpoint")

@@ -21,10 +21,6 @@ name = "q3"
 points = 5
 
 
-def sin_act(X):
-    return np.sin(X), np.cos(X)
-
-
 def tanh_act(X):
     A = np.tanh(X)
     return A, 1 - A**2
@@ -49,31 +45,6 @@ def forward(params, Y0, T, method, f):
         k4 = f(K @ (Y + h * k3) + b[:, None])
         Y = Y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
     return Y
-
-
-def pack(params, Y0):
-    return np.concatenate([np.concatenate([K.ravel(), b]) for K, b in params] + [Y0.ravel()])
-
-
-def unpack(x, n_f, nt, n):
-    params, i = [], 0
-    for _ in range(nt):
-        params.append((x[i:i + n_f * n_f].reshape(n_f, n_f), x[i + n_f * n_f:i + n_f * n_f + n_f]))
-        i += n_f * n_f + n_f
-    return params, x[i:].reshape(n_f, n)
-
-
-def complex_step_gradient(params, Y0, T, dYT, method, f):
-    """The exact gradient of <Y_T, dYT> for the discrete map, one complex-step derivative per entry."""
-    n_f, n = Y0.shape
-    x = pack(params, Y0).astype(complex)
-    g = np.empty(x.size)
-    for i in range(x.size):
-        xi = x.copy()
-        xi[i] += 1e-30j
-        p, Y = unpack(xi, n_f, len(params), n)
-        g[i] = np.sum(forward(p, Y, T, method, f) * dYT).imag / 1e-30
-    return g
 
 
 def check_result(label, out, params, Y0):
@@ -124,3 +95,10 @@ def test_taylor_rk4(node_gradient_dto):
     label = "node_gradient_dto(params, Y0, T=1.0, dYT), RK4, nt = 2, Y0 of shape (2, 5)"
     call_pure(label, node_gradient_dto, params, Y0, 1.0, rng.standard_normal((2, 5)))
     taylor_checks(label, node_gradient_dto, params, Y0, 1.0, "rk4", tanh_act, np.tanh, rng)
+
+
+@test_case(points=0.5)
+def test_unknown_method_raises(node_gradient_dto):
+    params = [(np.zeros((2, 2)), np.zeros(2))]
+    label = "node_gradient_dto(params, Y0, T=1.0, dYT, method='leapfrog')"
+    check_raises(label, ValueError, node_gradient_dto, params, np.ones((2, 3)), 1.0, np.ones((2, 3)), method="leapfrog")

@@ -12,10 +12,6 @@ name = "q4"
 points = 4
 
 
-def sin_act(X):
-    return np.sin(X), np.cos(X)
-
-
 def tanh_act(X):
     A = np.tanh(X)
     return A, 1 - A**2
@@ -117,3 +113,10 @@ def test_rk4_differs_from_dto_at_coarse_nt(node_gradient_otd):
           f"{d:.2e} <= 1e-7): the continuous adjoint discretized is not the discrete adjoint")
     check(d < 0.05, label, f"OTD should approximate the DTO gradient already at nt = 2 (relative "
           f"difference {d:.2e} >= 0.05)")
+
+
+@test_case(points=0.5)
+def test_unknown_method_raises(node_gradient_otd):
+    params = [(np.zeros((2, 2)), np.zeros(2))]
+    label = "node_gradient_otd(params, Y0, T=1.0, dYT, method='adaptive')"
+    check_raises(label, ValueError, node_gradient_otd, params, np.ones((2, 3)), 1.0, np.ones((2, 3)), method="adaptive")

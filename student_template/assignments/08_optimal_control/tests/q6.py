@@ -22,10 +22,6 @@ name = "q6"
 points = 4
 
 
-def sin_act(X):
-    return np.sin(X), np.cos(X)
-
-
 def tanh_act(X):
     A = np.tanh(X)
     return A, 1 - A**2
