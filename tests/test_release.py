@@ -59,11 +59,7 @@ def _outside_regions(source: str) -> set[str]:
 
 
 #: Solution lines that a handout shows on purpose, each with the reason.
-SHOWN_IN_HANDOUTS = {
-    "gK, gb, _ = single_layer_vjp(cache, W.T @ R)": (
-        "04 handout, full-objective experiment after task 5; task 5 states this formula"
-    ),
-}
+SHOWN_IN_HANDOUTS: dict[str, str] = {}
 
 
 def _public_material() -> set[str]:

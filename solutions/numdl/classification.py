@@ -76,6 +76,7 @@ def softmax(S: np.ndarray) -> np.ndarray:
     ------
     ValueError
         If ``S`` is not 2-D.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     # BEGIN SOLUTION
     S = np.asarray(S, dtype=float)
@@ -109,6 +110,7 @@ def softmax_loss(W: np.ndarray, Y: np.ndarray, C: np.ndarray) -> tuple[float, np
     ------
     ValueError
         If the shapes of ``W``, ``Y`` and ``C`` do not match.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     # BEGIN SOLUTION
     W, Y, C = (np.asarray(a, dtype=float) for a in (W, Y, C))
@@ -153,6 +155,7 @@ def softmax_hessvec(W: np.ndarray, Y: np.ndarray, V: np.ndarray) -> np.ndarray:
     ------
     ValueError
         If ``W`` does not match ``Y`` or ``V`` does not have the shape of ``W``.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     # BEGIN SOLUTION
     W, Y, V = (np.asarray(a, dtype=float) for a in (W, Y, V))
@@ -207,6 +210,7 @@ def check_derivative(
     ------
     ValueError
         If ``dx`` does not have the shape of ``x``.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     # BEGIN SOLUTION
     x = np.array(x, dtype=float)
@@ -274,6 +278,7 @@ def armijo(
     ------
     ValueError
         If ``g`` or ``d`` does not have the shape of ``x``.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     # BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
@@ -378,6 +383,7 @@ def cg(
     ------
     ValueError
         If ``x0`` does not have the shape of ``b``.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     # BEGIN SOLUTION
     b = np.asarray(b, dtype=float)
@@ -493,6 +499,7 @@ def predict(W: np.ndarray, Y: np.ndarray) -> np.ndarray:
     ------
     ValueError
         If ``W`` does not match ``Y``.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     # BEGIN SOLUTION
     W, Y = np.asarray(W, dtype=float), np.asarray(Y, dtype=float)
@@ -519,6 +526,7 @@ def accuracy(W: np.ndarray, Y: np.ndarray, C: np.ndarray) -> float:
     ------
     ValueError
         If the shapes of ``W``, ``Y`` and ``C`` do not match.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     # BEGIN SOLUTION
     C = np.asarray(C, dtype=float)

@@ -107,6 +107,7 @@ def single_layer(K: np.ndarray, b: np.ndarray, Y: np.ndarray, act=tanh):
     ------
     ValueError
         If the shapes of ``K``, ``b`` and ``Y`` do not fit together.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     # BEGIN SOLUTION
     K, b, Y = _check_layer(K, b, Y)
@@ -141,6 +142,7 @@ def single_layer_jvp(cache, dK=None, db=None, dY=None) -> np.ndarray:
     ------
     ValueError
         If a direction does not have the shape of its variable.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     # BEGIN SOLUTION
     K, Y, dA = cache["K"], cache["Y"], cache["dA"]
@@ -180,6 +182,7 @@ def single_layer_vjp(cache, dZ: np.ndarray):
     ------
     ValueError
         If ``dZ`` does not have the shape of ``Z``.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     # BEGIN SOLUTION
     K, Y, dA = cache["K"], cache["Y"], cache["dA"]
@@ -222,6 +225,7 @@ def nn_loss(K, b, W, Y, C, act=tanh, lam: float = 0.0):
     ------
     ValueError
         If the shapes do not fit together.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     # BEGIN SOLUTION
     Z, cache = single_layer(K, b, Y, act)
@@ -267,6 +271,7 @@ def varpro_lsq_loss(K, b, Y, C, act=tanh, lam: float = 1e-3):
     ------
     ValueError
         If the shapes do not fit together or ``lam < 0``.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     # BEGIN SOLUTION
     if not lam >= 0:
@@ -323,6 +328,7 @@ def sgd(
     ValueError
         For ``n < 1``, ``batch_size < 1``, a learning-rate list of the wrong length, or a
         gradient whose shape differs from ``x0``.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     # BEGIN SOLUTION
     n, batch_size, epochs = int(n), int(batch_size), int(epochs)

@@ -74,6 +74,7 @@ def squared_distances(Y: np.ndarray) -> np.ndarray:
     ------
     ValueError
         If ``Y`` is not 2-D.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     # BEGIN SOLUTION
     Y = _as_points("Y", Y)
@@ -120,7 +121,8 @@ def similarity_graph(
     Raises
     ------
     ValueError
-        For an unknown ``kind``, ``sigma <= 0``, or ``kind="eps"`` without ``eps``.
+        For an unknown ``kind`` (graded). The reference also rejects ``sigma <= 0`` and
+        ``kind="eps"`` without ``eps``: inputs outside the preconditions are not graded.
     """
     # BEGIN SOLUTION
     Y = _as_points("Y", Y)

@@ -56,6 +56,7 @@ def softmax(S: np.ndarray) -> np.ndarray:
     ------
     ValueError
         If ``S`` is not 2-D.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     raise NotImplementedError("classification.softmax: not implemented yet")
 
@@ -83,6 +84,7 @@ def softmax_loss(W: np.ndarray, Y: np.ndarray, C: np.ndarray) -> tuple[float, np
     ------
     ValueError
         If the shapes of ``W``, ``Y`` and ``C`` do not match.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     raise NotImplementedError("classification.softmax_loss: not implemented yet")
 
@@ -111,6 +113,7 @@ def softmax_hessvec(W: np.ndarray, Y: np.ndarray, V: np.ndarray) -> np.ndarray:
     ------
     ValueError
         If ``W`` does not match ``Y`` or ``V`` does not have the shape of ``W``.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     raise NotImplementedError("classification.softmax_hessvec: not implemented yet")
 
@@ -156,6 +159,7 @@ def check_derivative(
     ------
     ValueError
         If ``dx`` does not have the shape of ``x``.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     raise NotImplementedError("classification.check_derivative: not implemented yet")
 
@@ -203,6 +207,7 @@ def armijo(
     ------
     ValueError
         If ``g`` or ``d`` does not have the shape of ``x``.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     raise NotImplementedError("classification.armijo: not implemented yet")
 
@@ -276,6 +281,7 @@ def cg(
     ------
     ValueError
         If ``x0`` does not have the shape of ``b``.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     raise NotImplementedError("classification.cg: not implemented yet")
 
@@ -336,6 +342,7 @@ def predict(W: np.ndarray, Y: np.ndarray) -> np.ndarray:
     ------
     ValueError
         If ``W`` does not match ``Y``.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     raise NotImplementedError("classification.predict: not implemented yet")
 
@@ -358,5 +365,6 @@ def accuracy(W: np.ndarray, Y: np.ndarray, C: np.ndarray) -> float:
     ------
     ValueError
         If the shapes of ``W``, ``Y`` and ``C`` do not match.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     raise NotImplementedError("classification.accuracy: not implemented yet")

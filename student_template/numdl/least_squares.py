@@ -57,6 +57,7 @@ def lstsq_normal(A: np.ndarray, B: np.ndarray, lam: float = 0.0) -> np.ndarray:
     ------
     ValueError
         If ``A`` is not 2-D, ``B`` does not have ``m`` rows, or ``lam < 0``.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     raise NotImplementedError("least_squares.lstsq_normal: not implemented yet")
 
@@ -88,6 +89,7 @@ def lstsq_svd(
     ------
     ValueError
         For bad shapes, ``lam < 0`` or ``rank < 1``.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     raise NotImplementedError("least_squares.lstsq_svd: not implemented yet")
 
@@ -116,6 +118,7 @@ def gen_tikhonov(A: np.ndarray, B: np.ndarray, lam: float, G) -> np.ndarray:
     ------
     ValueError
         For bad shapes or ``lam <= 0``.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     raise NotImplementedError("least_squares.gen_tikhonov: not implemented yet")
 

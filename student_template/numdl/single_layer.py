@@ -59,6 +59,7 @@ def single_layer(K: np.ndarray, b: np.ndarray, Y: np.ndarray, act=tanh):
     ------
     ValueError
         If the shapes of ``K``, ``b`` and ``Y`` do not fit together.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     raise NotImplementedError("single_layer.single_layer: not implemented yet")
 
@@ -88,6 +89,7 @@ def single_layer_jvp(cache, dK=None, db=None, dY=None) -> np.ndarray:
     ------
     ValueError
         If a direction does not have the shape of its variable.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     raise NotImplementedError("single_layer.single_layer_jvp: not implemented yet")
 
@@ -114,6 +116,7 @@ def single_layer_vjp(cache, dZ: np.ndarray):
     ------
     ValueError
         If ``dZ`` does not have the shape of ``Z``.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     raise NotImplementedError("single_layer.single_layer_vjp: not implemented yet")
 
@@ -148,6 +151,7 @@ def nn_loss(K, b, W, Y, C, act=tanh, lam: float = 0.0):
     ------
     ValueError
         If the shapes do not fit together.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     raise NotImplementedError("single_layer.nn_loss: not implemented yet")
 
@@ -182,6 +186,7 @@ def varpro_lsq_loss(K, b, Y, C, act=tanh, lam: float = 1e-3):
     ------
     ValueError
         If the shapes do not fit together or ``lam < 0``.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     raise NotImplementedError("single_layer.varpro_lsq_loss: not implemented yet")
 
@@ -228,6 +233,7 @@ def sgd(
     ValueError
         For ``n < 1``, ``batch_size < 1``, a learning-rate list of the wrong length, or a
         gradient whose shape differs from ``x0``.
+        The reference's own argument checks: inputs outside the preconditions are not graded.
     """
     raise NotImplementedError("single_layer.sgd: not implemented yet")
 

@@ -57,7 +57,7 @@ def test_knn_is_or(similarity_graph):
     check_array(label, Wg, np.where(mask, weights(Y, 2.0), 0.0), rtol=1e-12)
 
 
-@test_case(points=1, hidden=True)
+@test_case(points=1)
 def test_mutual_is_and(similarity_graph):
     Y = data(2, 3, 20)
     label = "similarity_graph(Y, sigma=1.5, kind='mutual', n_neighbors=4), Y of shape (3, 20)"
@@ -67,20 +67,31 @@ def test_mutual_is_and(similarity_graph):
     check_array(label, Wg, np.where(mask, weights(Y, 1.5), 0.0), rtol=1e-12)
 
 
-@test_case(points=1, hidden=True)
+@test_case(points=0.5)
+def test_eps_graph_small(similarity_graph):
+    Y = np.array([[0.0, 0.5, 1.7, 3.0, 3.2], [0.0, 0.3, -0.4, 1.0, 0.1]])
+    label = "similarity_graph(Y, sigma=0.8, kind='eps', eps=1.5), Y of shape (2, 5)"
+    Wg = dense(similarity_graph(Y, sigma=0.8, kind="eps", eps=1.5))
+    edges = [(0, 1), (1, 2), (3, 4)]  # the pairs at distance <= 1.5 (by hand)
+    mask = np.zeros((5, 5), bool)
+    for i, j in edges:
+        mask[i, j] = mask[j, i] = True
+    check_array(label, Wg, np.where(mask, weights(Y, 0.8), 0.0), rtol=1e-12)
+
+
+@test_case(points=0.5, hidden=True)
 def test_eps_graph(similarity_graph):
+    """Varies: test_eps_graph_small (random data, another radius)."""
     Y = data(3, 2, 18)
     label = "similarity_graph(Y, sigma=0.5, kind='eps', eps=0.8), Y of shape (2, 18)"
     Wg = dense(similarity_graph(Y, sigma=0.5, kind="eps", eps=0.8))
     dist = np.sqrt(((Y[:, :, None] - Y[:, None, :]) ** 2).sum(0))
     check_array(label, Wg, np.where(dist <= 0.8, weights(Y, 0.5), 0.0), rtol=1e-12)
-    check_raises(
-        "similarity_graph(Y, kind='eps') without eps", ValueError, similarity_graph, Y, kind="eps"
-    )
 
 
 @test_case(points=1, hidden=True)
 def test_invariants_and_inclusions(similarity_graph):
+    """Varies: test_knn_is_or (invariants of the 'knn' and 'mutual' graphs, 4-D data)."""
     Y = data(4, 4, 30)
     label = "similarity_graph(Y, kind=..., n_neighbors=5), Y of shape (4, 30)"
     knn = dense(similarity_graph(Y, sigma=3.0, kind="knn", n_neighbors=5))
@@ -97,6 +108,7 @@ def test_invariants_and_inclusions(similarity_graph):
 
 @test_case(points=0.5, hidden=True)
 def test_many_neighbors_is_full(similarity_graph):
+    """Varies: test_knn_is_or (the branch n_neighbors >= n: all other points)."""
     Y = data(5, 2, 8)
     label = "similarity_graph(Y, sigma=1.0, kind='knn', n_neighbors=20) with n = 8"
     check_array(
@@ -107,7 +119,7 @@ def test_many_neighbors_is_full(similarity_graph):
     )
 
 
-@test_case(points=0.5, hidden=True)
+@test_case(points=0.5)
 def test_unknown_kind(similarity_graph):
     check_raises(
         "similarity_graph(Y, kind='nearest')", ValueError, similarity_graph, data(6), kind="nearest"

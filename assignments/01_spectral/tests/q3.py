@@ -47,8 +47,23 @@ def test_course_toy_graph(graph_laplacian):
     check_array(label + ", eigenvalues", lam, [0.0, 1.0, 2.0, 4.0, 5.0], rtol=0, atol=1e-10)
 
 
-@test_case(points=1, hidden=True)
+@test_case(points=1)
+def test_normalized_and_sparse_toy_graph(graph_laplacian):
+    Wg = toy_graph()
+    d = np.array([2.0, 4.0, 3.0, 2.0, 1.0])  # the degrees of the toy graph
+    expected = np.eye(5) - Wg / np.sqrt(np.outer(d, d))
+    label = "graph_laplacian(Wg, normalized=True) of the course's toy graph"
+    check_array(label, graph_laplacian(Wg, normalized=True), expected, rtol=1e-12)
+    for normalized, exp in ((False, np.diag(d) - Wg), (True, expected)):
+        label = f"graph_laplacian(scipy.sparse.csr_matrix(Wg), normalized={normalized}), toy graph"
+        L = graph_laplacian(sp.csr_matrix(Wg), normalized=normalized)
+        check(sp.issparse(L), label, f"sparse input must give sparse output, got {type(L).__name__}")
+        check_array(label, L.toarray(), exp, rtol=1e-12)
+
+
+@test_case(points=0.5, hidden=True)
 def test_normalized(graph_laplacian):
+    """Varies: test_normalized_and_sparse_toy_graph (random weights, spectrum in [0, 2])."""
     Wg = random_weights(1, 12)
     label = "graph_laplacian(Wg, normalized=True), random weights (12, 12)"
     L = check_array(label, graph_laplacian(Wg, normalized=True), shape=(12, 12))
@@ -65,6 +80,7 @@ def test_normalized(graph_laplacian):
 
 @test_case(points=0.5, hidden=True)
 def test_isolated_vertex(graph_laplacian):
+    """Varies: test_normalized_and_sparse_toy_graph (the isolated-vertex rule, L_ii = 1)."""
     Wg = random_weights(2, 6, density=1.0)
     Wg[3, :] = Wg[:, 3] = 0.0
     label = "graph_laplacian(Wg, normalized=True) with isolated vertex 3"
@@ -74,8 +90,9 @@ def test_isolated_vertex(graph_laplacian):
     check_array(label + ", row 3", L[3].copy(), e, rtol=0, atol=1e-14)
 
 
-@test_case(points=1, hidden=True)
+@test_case(points=0.5, hidden=True)
 def test_sparse_in_sparse_out(graph_laplacian):
+    """Varies: test_normalized_and_sparse_toy_graph (csr_matrix and csr_array, random weights)."""
     Wg = random_weights(3, 10, density=0.3)
     d = Wg.sum(1)
     s = np.where(d > 0, 1 / np.sqrt(np.where(d > 0, d, 1)), 0.0)
@@ -94,6 +111,7 @@ def test_sparse_in_sparse_out(graph_laplacian):
 
 @test_case(points=0.5, hidden=True)
 def test_components_give_zero_eigenvalues(graph_laplacian):
+    """Varies: test_course_toy_graph (spectrum of a graph with three components)."""
     blocks = [random_weights(s, m, density=1.0) for s, m in ((4, 4), (5, 5), (6, 3))]
     Wg = np.zeros((12, 12))
     i = 0

@@ -45,7 +45,7 @@ def check_eigenpairs(label, L, lam, U, k):
     )
 
 
-@test_case(points=1.5)
+@test_case(points=1)
 def test_dense_eigenpairs(spectral_embedding):
     L = laplacian(0, 20)
     label = "spectral_embedding(L, k=4), dense L (20, 20)"
@@ -66,8 +66,17 @@ def test_k_equals_one(spectral_embedding):
     )
 
 
+@test_case(points=0.5)
+def test_sparse_small(spectral_embedding):
+    L = sp.csr_matrix(laplacian(5, 15))
+    label = "spectral_embedding(L, k=3), scipy.sparse L (15, 15)"
+    lam, U = call_pure(label, spectral_embedding, L, 3)
+    check_eigenpairs(label, L, lam, U, 3)
+
+
 @test_case(points=1, hidden=True)
 def test_sparse_input(spectral_embedding):
+    """Varies: test_sparse_small (a larger sparse L, k=5)."""
     L = sp.csr_matrix(laplacian(2, 60))
     label = "spectral_embedding(L, k=5), scipy.sparse L (60, 60)"
     lam, U = spectral_embedding(L, 5)
@@ -76,6 +85,7 @@ def test_sparse_input(spectral_embedding):
 
 @test_case(points=1, hidden=True)
 def test_repeated_zero_eigenvalue(spectral_embedding):
+    """Varies: test_dense_eigenpairs (a repeated eigenvalue: any orthonormal basis of it)."""
     L = laplacian(3, 30, blocks=3)
     label = "spectral_embedding(L, k=3), graph with 3 components"
     lam, U = spectral_embedding(L, 3)
@@ -93,6 +103,7 @@ def test_repeated_zero_eigenvalue(spectral_embedding):
 
 @test_case(points=1, hidden=True)
 def test_normalized_laplacian_large_k(spectral_embedding):
+    """Varies: test_dense_eigenpairs (a normalized Laplacian, k=10)."""
     L = laplacian(4, 40)
     d = np.diag(L)
     Ls = L / np.sqrt(np.outer(d, d))

@@ -9,7 +9,6 @@ from numdl.checks import (
     check,
     check_array,
     check_labels,
-    check_raises,
     same_partition,
 )
 
@@ -85,8 +84,28 @@ def test_history(kmeans):
     )
 
 
+@test_case(points=0.5)
+def test_seeding_entry_and_same_seed(kmeans):
+    Y, _ = blobs(6, [[0, 4], [0, 1]], n_per=10)
+    label = "kmeans(Y, 2, max_iter=0, rng=3), two blobs (2, 20)"
+    labels, centers, obj = check_result(label, Y, 2, kmeans(Y, 2, max_iter=0, rng=3))
+    check(obj.size == 1, label, f"with max_iter=0 hist['objective'] has one entry, got {obj.size}")
+    dist = ((Y[:, :, None] - centers[:, None, :]) ** 2).sum(0).min(0)
+    check(np.all(dist < 1e-20), label, "k-means++ seeds must be data points (columns of Y)")
+    check(np.array_equal(labels, nearest(Y, centers)), label, "points go to their nearest seed")
+    check(
+        abs(obj[0] - objective(Y, labels, centers)) <= 1e-9 * obj[0],
+        label,
+        "hist['objective'][0] must be the objective after assigning points to the seeds",
+    )
+    label = "kmeans(Y, 2, rng=3) twice, two blobs (2, 20)"
+    a, b = kmeans(Y, 2, rng=3)[0], kmeans(Y, 2, rng=3)[0]
+    check(np.array_equal(a, b), label, "the same int seed must give the same labels")
+
+
 @test_case(points=1, hidden=True)
 def test_history_starts_at_seeding(kmeans):
+    """Varies: test_seeding_entry_and_same_seed (random data, k=4, and max_iter=1)."""
     Y = np.random.default_rng(2).standard_normal((3, 50))
     label = "kmeans(Y, 4, max_iter=0, rng=2)"
     labels, centers, obj = check_result(label, Y, 4, kmeans(Y, 4, max_iter=0, rng=2))
@@ -109,6 +128,7 @@ def test_history_starts_at_seeding(kmeans):
 
 @test_case(points=1, hidden=True)
 def test_rng_contract(kmeans):
+    """Varies: test_seeding_entry_and_same_seed (int seeds, Generators, different seeds)."""
     Y = np.random.default_rng(3).uniform(size=(2, 120))
     label = "kmeans(Y, 5, rng=...) on uniform points"
     a = kmeans(Y, 5, rng=7)[0]
@@ -124,6 +144,7 @@ def test_rng_contract(kmeans):
 
 @test_case(points=1, hidden=True)
 def test_rectangular_and_max_iter(kmeans):
+    """Varies: test_separated_blobs (5-D blobs) and test_history (max_iter bounds the history)."""
     Y, truth = blobs(4, np.diag([6.0, 6.0, 6.0, 6.0, 0.0])[:, :4], n_per=15, spread=0.5)
     label = "kmeans(Y, 4, rng=4), four blobs in 5-D (5, 60)"
     labels, centers, _ = check_result(label, Y, 4, kmeans(Y, 4, rng=4))
@@ -132,8 +153,3 @@ def test_rectangular_and_max_iter(kmeans):
     label = "kmeans(Z, 8, max_iter=2, rng=5)"
     _, _, obj = check_result(label, Z, 8, kmeans(Z, 8, max_iter=2, rng=5))
     check(obj.size <= 3, label, f"max_iter=2 allows at most 3 history entries, got {obj.size}")
-
-
-@test_case(points=0.5, hidden=True)
-def test_bad_input(kmeans):
-    check_raises("kmeans(Y, k=10) with only 5 points", ValueError, kmeans, np.ones((2, 5)), 10)

@@ -31,10 +31,13 @@ def test_rings_knn(spectral_clustering):
         label, spectral_clustering, Y, 3, sigma=1.0, kind="knn", n_neighbors=10, rng=0
     )
     check_recovers(label, labels, to_labels(C), 3)
+    again = spectral_clustering(Y, 3, sigma=1.0, kind="knn", n_neighbors=10, rng=0)
+    check(np.array_equal(labels, again), label, "the same seed must give the same labels")
 
 
 @test_case(points=1, hidden=True)
 def test_rings_unnormalized_mutual(spectral_clustering):
+    """Varies: test_rings_knn (kind='mutual', normalized=False)."""
     Y, C = rings(200, rng=1)
     label = (
         "spectral_clustering(Y, 3, kind='mutual', n_neighbors=12, normalized=False) on the rings"
@@ -47,6 +50,7 @@ def test_rings_unnormalized_mutual(spectral_clustering):
 
 @test_case(points=1, hidden=True)
 def test_rings_eps(spectral_clustering):
+    """Varies: test_rings_knn (kind='eps')."""
     Y, C = rings(200, rng=2)
     label = "spectral_clustering(Y, 3, sigma=0.5, kind='eps', eps=0.9) on the rings"
     labels = spectral_clustering(Y, 3, sigma=0.5, kind="eps", eps=0.9, rng=2)
@@ -55,6 +59,7 @@ def test_rings_eps(spectral_clustering):
 
 @test_case(points=0.5, hidden=True)
 def test_two_rings_reproducible(spectral_clustering):
+    """Varies: test_rings_knn (k=2, the default options, reproducibility)."""
     Y, C = rings(200, rng=3)
     Y, truth = Y[:, 200:], to_labels(C)[200:]  # the two outer rings
     label = "spectral_clustering(Y, 2, rng=5) on the two outer rings"

@@ -187,12 +187,14 @@ MUTANTS = [
         )],
     },
     {
-        "name": "select_last_on_ties",
+        # replaces "select_last_on_ties": the only ties graded are repeated values of lam
+        # (exact in every implementation), where the first and the last give the same value
+        "name": "select_returns_index",
         "question": "q7",
-        "why": "select_lambda returns the last minimizer on ties",
+        "why": "select_lambda returns the index of the best lam instead of its value",
         "edits": [(
             "float(lambdas[int(np.argmin(errors))])",
-            "float(lambdas[lambdas.size - 1 - int(np.argmin(errors[::-1]))])",
+            "float(np.argmin(errors))",
         )],
     },
     {

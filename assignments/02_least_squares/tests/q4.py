@@ -66,8 +66,26 @@ def test_rate_matches_the_bound(steepest_descent_lsq):
           f"{ratios.min():.6f} .. {ratios.max():.6f}")
 
 
+@test_case(points=0.5)
+def test_sparse_x0_and_tol(steepest_descent_lsq):
+    A, _, _ = with_singular_values(37, 9, np.array([2.0, 1.5, 1.0]))
+    rng = np.random.default_rng(38)
+    b, x0 = rng.standard_normal(9), rng.standard_normal(3)
+    tol = 1e-6
+    label = "steepest_descent_lsq(A, b, x0, tol=1e-6) with a scipy.sparse A of shape (9, 3)"
+    x, hist = call_pure(label, steepest_descent_lsq, sp.csr_matrix(A), b, x0=x0, tol=tol)
+    check_array(label, x, shape=(3,))
+    res = check_hist(label, hist, "resnorm")
+    check_scalar(label + ": hist['resnorm'][0] = ||b - A x0||", res[0],
+                 np.linalg.norm(b - A @ x0), rtol=1e-12)
+    nr, target = np.linalg.norm(A.T @ (b - A @ x)), tol * np.linalg.norm(A.T @ b)
+    check(nr <= target, label, f"||A^T(b - A x)|| = {nr:.3e} must be <= tol ||A^T b|| = {target:.3e}")
+    check(res.size - 1 < 100, label, f"expected to stop at the tolerance, took {res.size - 1}")
+
+
 @test_case(points=0.5, hidden=True)
 def test_rate_bound_random_rhs_and_sparse(steepest_descent_lsq):
+    """Varies: test_rate_matches_the_bound (random consistent b, sparse A: the bound holds)."""
     s = np.array([5.0, 2.0, 1.5, 1.0, 0.5])  # kappa = 100
     A, _, _ = with_singular_values(32, 12, s)
     rng = np.random.default_rng(33)
@@ -88,6 +106,7 @@ def test_rate_bound_random_rhs_and_sparse(steepest_descent_lsq):
 
 @test_case(points=0.5, hidden=True)
 def test_x0_and_maxiter(steepest_descent_lsq):
+    """Varies: test_sparse_x0_and_tol (x0 and maxiter; the iterates step by step)."""
     rng = np.random.default_rng(34)
     A, b, x0 = rng.standard_normal((20, 6)), rng.standard_normal(20), rng.standard_normal(6)
     label = "steepest_descent_lsq(A, b, x0, maxiter=4), A of shape (20, 6)"
@@ -104,8 +123,9 @@ def test_x0_and_maxiter(steepest_descent_lsq):
     check_array(label, x, xk, rtol=1e-10)
 
 
-@test_case(points=1, hidden=True)
+@test_case(points=0.5, hidden=True)
 def test_stops_at_tolerance(steepest_descent_lsq):
+    """Varies: test_sparse_x0_and_tol (stops at the first iterate meeting the rule)."""
     A, _, _ = with_singular_values(35, 14, np.array([3.0, 2.0, 1.0]))
     b = np.random.default_rng(36).standard_normal(14)
     tol = 1e-4

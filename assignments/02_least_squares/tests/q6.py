@@ -3,21 +3,12 @@
 import numpy as np
 from otter.test_files import test_case
 
-from numdl.checks import call_pure, check, check_array, check_raises, check_scalar
+from numdl.checks import call_pure, check, check_array, check_scalar
 
 OK_FORMAT = False
 
 name = "q6"
 points = 4
-
-
-def brute_force_fit(Y, C, lam):
-    """Normal equations of min 1/2||[W b] [Y; 1^T] - C||^2 + lam/2||W||^2 (bias not
-    regularized): ([Y; 1^T][Y; 1^T]^T + lam diag(1, ..., 1, 0)) [W b]^T = [Y; 1^T] C^T."""
-    A = np.vstack([Y, np.ones((1, Y.shape[1]))]).T
-    D = np.diag(np.r_[np.ones(Y.shape[0]), 0.0])
-    Wb = np.linalg.solve(A.T @ A + lam * D, A.T @ C.T).T
-    return Wb[:, :-1], Wb[:, -1]
 
 
 def check_fit(label, out, n_c, n_f):
@@ -72,13 +63,11 @@ def test_bias_is_not_regularized(fit_linear_model):
     check_scalar(label + ": ||R 1|| (must vanish: the bias is not regularized)", np.linalg.norm(R.sum(axis=1)), 0.0, atol=1e-10 * scale)
     check_scalar(label + ": ||R Y^T + lam W||", np.linalg.norm(R @ Y.T + lam * W), 0.0,
                  atol=1e-10 * scale * np.linalg.norm(Y))
-    W_bf, b_bf = brute_force_fit(Y, C, lam)
-    check_array(label + ": W", W, W_bf, rtol=1e-9)
-    check_array(label + ": b", b, b_bf, rtol=1e-9)
 
 
 @test_case(points=0.5, hidden=True)
 def test_rank_deficient_features(fit_linear_model):
+    """Varies: test_unregularized_against_numpy (constant and repeated rows: any minimizer)."""
     # a constant feature (like the blank border pixels of the digits) and a duplicated one:
     # lam = 0 has many minimizers; any returned (W, b) must satisfy the optimality conditions
     Y, C = data(52, 4, 25, 3)
@@ -93,13 +82,15 @@ def test_rank_deficient_features(fit_linear_model):
 
 
 @test_case(points=0.5, hidden=True)
-def test_one_class_wide_features_and_bad_input(fit_linear_model):
+def test_one_class_wide_features(fit_linear_model):
+    """Varies: test_bias_is_not_regularized (one class, n_f > n, lam > 0)."""
     Y, C = data(53, 12, 8, 1)  # n_f > n, lam > 0
     lam = 0.2
     label = "fit_linear_model(Y, C, lam=0.2), Y of shape (12, 8), C of shape (1, 8)"
     W, b = check_fit(label, fit_linear_model(Y, C, lam), 1, 12)
-    W_bf, b_bf = brute_force_fit(Y, C, lam)
-    check_array(label + ": W", W, W_bf, rtol=1e-8)
-    check_array(label + ": b", b, b_bf, rtol=1e-8)
-    check_raises("fit_linear_model(Y, C) with Y (12, 8) and C of shape (1, 7)", ValueError,
-                 fit_linear_model, Y, np.ones((1, 7)))
+    # brute force: ([Y; 1^T][Y; 1^T]^T + lam diag(1, ..., 1, 0)) [W b]^T = [Y; 1^T] C^T
+    A = np.vstack([Y, np.ones((1, Y.shape[1]))]).T
+    D = np.diag(np.r_[np.ones(Y.shape[0]), 0.0])
+    Wb = np.linalg.solve(A.T @ A + lam * D, A.T @ C.T).T
+    check_array(label + ": W", W, Wb[:, :-1], rtol=1e-8)
+    check_array(label + ": b", b, Wb[:, -1], rtol=1e-8)

@@ -22,15 +22,6 @@ def matrix_quadratic(A, B):
     return lambda X: (0.5 * np.vdot(X, A @ X) - np.vdot(B, X), A @ X - B)
 
 
-def first_armijo(fun, x, f, g, d, alpha0=1.0, c1=1e-4, max_backtracks=30):
-    """Trusted brute force: the first alpha0 2^-k with sufficient decrease, else 0."""
-    for k in range(max_backtracks + 1):
-        a = alpha0 * 2.0**-k
-        if fun(x + a * d)[0] <= f + c1 * a * np.vdot(g, d):
-            return a
-    return 0.0
-
-
 @test_case(points=1)
 def test_armijo_first_accepted_step(armijo):
     A, B = spd(0, 4, 50.0), np.random.default_rng(1).standard_normal((4, 3))
@@ -40,16 +31,23 @@ def test_armijo_first_accepted_step(armijo):
     for alpha0, c1 in ((1.0, 1e-4), (8.0, 1e-4), (1.0, 0.45)):
         label = f"armijo(fun, X, f, g, -g, alpha0={alpha0:g}, c1={c1:g}) on a quadratic in X (4, 3)"
         alpha = call_pure(label, armijo, fun, X, f, g, -g, alpha0=alpha0, c1=c1)
-        expected = first_armijo(fun, X, f, g, -g, alpha0, c1)
+        # closed form along -g: sufficient decrease iff alpha <= 2 (1 - c1) |g|^2 / <g, A g>
+        ratio = alpha0 / (2 * (1 - c1) * np.vdot(g, g) / np.vdot(g, A @ g))
+        k = max(0, int(np.ceil(np.log2(ratio))))
+        check(abs(np.log2(ratio) - round(np.log2(ratio))) > 1e-6, label, "test set-up: a tie")
+        expected = alpha0 * 2.0**-k
         check_scalar(label, alpha, expected, rtol=1e-15)
         check(
             fun(X - alpha * g)[0] <= f - c1 * alpha * np.vdot(g, g), label, "no sufficient decrease"
         )
+    label = "armijo(fun, X, f, g, +g, max_backtracks=3) along an ascent direction"
+    check_scalar(label, armijo(fun, X, f, g, g, max_backtracks=3), 0.0, atol=0)
 
 
 @test_case(points=0.5, hidden=True)
 def test_armijo_backtrack_limit(armijo):
     # f(x) = x^2/2 from x = 1 along d = -1: accepted iff alpha <= 2 (1 - c1); from 32 that is k = 5
+    """Varies: test_armijo_first_accepted_step (the max_backtracks limit, 0.0)."""
     fun = lambda x: (0.5 * float(x @ x), x.copy())
     x, d = np.ones(1), -np.ones(1)
     a = armijo(fun, x, 0.5, x.copy(), d, alpha0=32.0, max_backtracks=5)
@@ -107,11 +105,20 @@ def test_steepest_descent_converges(steepest_descent):
 
 @test_case(points=1, hidden=True)
 def test_steepest_descent_iterates_and_maxiter(steepest_descent):
+    """Varies: test_steepest_descent_converges (the iterates and maxiter)."""
     A, B = spd(5, 6, 30.0), np.random.default_rng(6).standard_normal((6, 1))
     fun = matrix_quadratic(A, B)
     X0 = np.random.default_rng(7).standard_normal((6, 1))
     label = "steepest_descent(fun, X0, maxiter=4) on a quadratic, X (6, 1)"
     X, hist = steepest_descent(fun, X0, maxiter=4)
+
+    def first_armijo(fun, x, f, g, d, alpha0=1.0, c1=1e-4, max_backtracks=30):
+        """Trusted brute force: the first alpha0 2^-k with sufficient decrease, else 0."""
+        for k in range(max_backtracks + 1):
+            a = alpha0 * 2.0**-k
+            if fun(x + a * d)[0] <= f + c1 * a * np.vdot(g, d):
+                return a
+        return 0.0
 
     def replay_steepest_descent(fun, x, steps):
         for _ in range(steps):
@@ -134,6 +141,7 @@ def test_steepest_descent_iterates_and_maxiter(steepest_descent):
 
 @test_case(points=0.5, hidden=True)
 def test_steepest_descent_stops_at_tol(steepest_descent):
+    """Varies: test_steepest_descent_converges (a loose tol)."""
     A, B = spd(8, 5, 20.0), np.random.default_rng(9).standard_normal((5, 3))
     fun = matrix_quadratic(A, B)
     label = "steepest_descent(fun, 0, maxiter=1000, tol=1e-2)"
@@ -153,6 +161,7 @@ def test_steepest_descent_stops_at_tol(steepest_descent):
 
 @test_case(points=0.5, hidden=True)
 def test_steepest_descent_stops_when_line_search_fails(steepest_descent):
+    """Varies: test_steepest_descent_converges (armijo returns 0: stop)."""
     A, B = spd(10, 3, 5.0), np.ones((3, 1))
     good = matrix_quadratic(A, B)
     # gradient with the wrong sign: -g is an ascent direction

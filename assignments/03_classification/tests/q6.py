@@ -62,6 +62,7 @@ def test_matrix_shaped_right_hand_side(cg):
 
 @test_case(points=1, hidden=True)
 def test_maxiter_and_x0(cg):
+    """Varies: test_solves_spd_system_in_at_most_n_steps (maxiter and x0)."""
     n = 10
     A, b = spd(5, n, 100.0), np.random.default_rng(6).standard_normal(n)
     # 3 steps of CG minimize the A-norm error over span{b, Ab, A^2 b}
@@ -89,6 +90,7 @@ def test_maxiter_and_x0(cg):
 
 @test_case(points=1, hidden=True)
 def test_curvature_semidefinite_and_zero_rhs(cg):
+    """Varies: test_solves_spd_system_in_at_most_n_steps (semidefinite A, b = 0)."""
     b = np.array([1.0, 2.0, 3.0])
     label = "cg(lambda v: -v, b) (negative curvature at the first step)"
     x, hist = cg(lambda v: -v, b, maxiter=10)

@@ -97,6 +97,7 @@ def test_converges_fast_on_regularized_softmax(newton_cg):
 @test_case(points=1, hidden=True)
 def test_falls_back_to_steepest_descent(newton_cg):
     # with a negative definite "Hessian" CG stops at d = 0, which is no descent direction: d = -g
+    """Varies: test_converges_fast_on_regularized_softmax (the -g fallback)."""
     Y, C = three_classes(1, n=100)
     fun, _ = regularized_softmax(Y, C, 1e-2)
     W0 = np.random.default_rng(2).standard_normal((3, 3))
@@ -120,6 +121,7 @@ def test_falls_back_to_steepest_descent(newton_cg):
 
 @test_case(points=1, hidden=True)
 def test_respects_budgets_and_tol(newton_cg):
+    """Varies: test_converges_fast_on_regularized_softmax (maxiter, cg_maxiter, tol)."""
     rng = np.random.default_rng(3)
     Y = np.vstack([rng.standard_normal((5, 200)), np.ones(200)])
     C = np.eye(4)[:, rng.integers(0, 4, 200)]
@@ -152,6 +154,7 @@ def test_respects_budgets_and_tol(newton_cg):
 def test_digits_accuracy(newton_cg):
     # scikit-learn's digits, 70/30 split, bias row, lam = 1e-3, small budget
     # (the reference reaches 98.0% test accuracy; linear classifiers get about 95-98% on digits)
+    """Varies: test_converges_fast_on_regularized_softmax (the digits)."""
     Y, C = digits()
     (Ytr, Ctr), (Yte, Cte) = split(Y, C, (0.7, 0.3), rng=0)
     Ytr, Yte = np.vstack([Ytr, np.ones(Ytr.shape[1])]), np.vstack([Yte, np.ones(Yte.shape[1])])

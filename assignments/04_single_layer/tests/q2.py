@@ -4,7 +4,7 @@ import numpy as np
 from otter.test_files import test_case
 
 from numdl.activations import sigmoid, smooth_relu, tanh
-from numdl.checks import check_array, check_raises, check_taylor, taylor_table
+from numdl.checks import check_array, check_taylor, taylor_table
 
 OK_FORMAT = False
 
@@ -50,6 +50,7 @@ def test_taylor_all_together_and_formula(single_layer, single_layer_jvp):
 
 @test_case(points=0.5, hidden=True)
 def test_taylor_in_b(single_layer, single_layer_jvp):
+    """Varies: test_taylor_all_together_and_formula (a direction in b only)."""
     (K, b, Y), (_, db, _) = data(6, 4, 9, 2)
     taylor(single_layer, single_layer_jvp, K, b, Y, smooth_relu, None, db, None,
            "single_layer_jvp(cache, db=db) with K (6, 4), Y (4, 9), act=smooth_relu (Taylor test in b)")
@@ -57,13 +58,15 @@ def test_taylor_in_b(single_layer, single_layer_jvp):
 
 @test_case(points=0.5, hidden=True)
 def test_taylor_in_Y(single_layer, single_layer_jvp):
+    """Varies: test_taylor_all_together_and_formula (a direction in Y only)."""
     (K, b, Y), (_, _, dY) = data(2, 5, 8, 3)
     taylor(single_layer, single_layer_jvp, K, b, Y, tanh, None, None, dY,
            "single_layer_jvp(cache, dY=dY) with K (2, 5) (m < n_f), Y (5, 8), act=tanh (Taylor test in Y)")
 
 
-@test_case(points=0.5, hidden=True)
+@test_case(points=1, hidden=True)
 def test_none_counts_as_zero_and_linearity(single_layer, single_layer_jvp):
+    """Varies: test_taylor_in_K (None directions count as zero; linearity)."""
     (K, b, Y), (dK, db, dY) = data(3, 4, 5, 4)
     _, cache = single_layer(K, b, Y, act=tanh)
     label = "single_layer_jvp with K (3, 4), Y (4, 5), act=tanh"
@@ -74,11 +77,3 @@ def test_none_counts_as_zero_and_linearity(single_layer, single_layer_jvp):
     check_array(label + ", db only vs (0, db, 0)", parts[1], single_layer_jvp(cache, zK, db, zY), rtol=1e-13)
     check_array(label + ", dY only vs (0, 0, dY)", parts[2], single_layer_jvp(cache, zK, zb, dY), rtol=1e-13)
     check_array(label + ", (dK, db, dY) vs the sum of the three parts", single_layer_jvp(cache, dK, db, dY), sum(parts), rtol=1e-12)
-
-
-@test_case(points=0.5, hidden=True)
-def test_direction_of_wrong_shape_raises(single_layer, single_layer_jvp):
-    (K, b, Y), (dK, _, _) = data(4, 3, 5, 5)
-    _, cache = single_layer(K, b, Y)
-    check_raises("single_layer_jvp(cache, dK=dK.T) for K (4, 3)", ValueError, single_layer_jvp, cache, dK=dK.T)
-    check_raises("single_layer_jvp(cache, db=...) of shape (3,) for b (4,)", ValueError, single_layer_jvp, cache, db=np.ones(3))

@@ -61,6 +61,7 @@ def test_gradient_taylor_all_variables(single_layer, single_layer_vjp):
 
 @test_case(points=0.5, hidden=True)
 def test_against_formula(single_layer, single_layer_vjp):
+    """Varies: test_adjoint_all_variables (against the explicit formula)."""
     (K, b, Y), _, U = data(6, 2, 11, 2)
     label = "single_layer_vjp(cache, U) with K (6, 2), Y (2, 11), act=sigmoid"
     _, cache = single_layer(K, b, Y, act=sigmoid)
@@ -74,6 +75,7 @@ def test_against_formula(single_layer, single_layer_vjp):
 
 @test_case(points=0.5, hidden=True)
 def test_adjoint_each_variable(single_layer, single_layer_jvp, single_layer_vjp):
+    """Varies: test_adjoint_all_variables (one variable at a time)."""
     (K, b, Y), (dK, db, dY), U = data(7, 4, 3, 3)
     _, cache = single_layer(K, b, Y, act=smooth_relu)
     gK, gb, gY = single_layer_vjp(cache, U)
@@ -85,6 +87,7 @@ def test_adjoint_each_variable(single_layer, single_layer_jvp, single_layer_vjp)
 
 @test_case(points=0.5, hidden=True)
 def test_gradient_taylor_b_and_Y(single_layer, single_layer_vjp):
+    """Varies: test_gradient_taylor_all_variables (b and Y separately)."""
     (K, b, Y), _, U = data(5, 3, 4, 4)
     for which in ("b", "Y"):
         gradient_taylor(single_layer, single_layer_vjp, K, b, Y, sigmoid, U, which,
@@ -93,6 +96,7 @@ def test_gradient_taylor_b_and_Y(single_layer, single_layer_vjp):
 
 @test_case(points=0.5, hidden=True)
 def test_pure_and_several_calls(single_layer, single_layer_vjp):
+    """Varies: test_adjoint_all_variables (inputs unchanged, the cache reused)."""
     (K, b, Y), _, U = data(4, 3, 6, 5)
     _, cache = single_layer(K, b, Y, act=tanh)
     label = "single_layer_vjp(cache, U) called twice on the same cache"

@@ -69,6 +69,7 @@ def test_taylor_joint_with_weight_decay(nn_loss):
 
 @test_case(points=0.5, hidden=True)
 def test_taylor_joint_without_weight_decay(nn_loss):
+    """Varies: test_taylor_joint_with_weight_decay (lam = 0)."""
     K, b, W, Y, C = problem(4, 7, 3, 25, 2)
     taylor(nn_loss, K, b, W, Y, C, sigmoid, 0.0, "KbW",
            "nn_loss in (K, b, W) jointly, act=sigmoid, lam=0, n_c=4, m=7, n_f=3, n=25", seed=1)
@@ -76,6 +77,7 @@ def test_taylor_joint_without_weight_decay(nn_loss):
 
 @test_case(points=0.5, hidden=True)
 def test_taylor_each_block(nn_loss):
+    """Varies: test_taylor_joint_with_weight_decay (each block K, b, W alone)."""
     K, b, W, Y, C = problem(2, 6, 4, 10, 3)
     for which in "KbW":
         taylor(nn_loss, K, b, W, Y, C, smooth_relu, 0.3, which,
@@ -84,6 +86,7 @@ def test_taylor_each_block(nn_loss):
 
 @test_case(points=0.5, hidden=True)
 def test_identity_is_a_linear_classifier(nn_loss):
+    """Varies: test_value_against_formula (the identity activation)."""
     K, b, W, Y, C = problem(3, 4, 2, 15, 4)
     lam = 0.2
     label = "nn_loss(..., act=identity, lam=0.2) (then W Z = [W K, W b] [Y; 1^T], a linear classifier)"
@@ -100,6 +103,7 @@ def test_identity_is_a_linear_classifier(nn_loss):
 
 @test_case(points=0.5, hidden=True)
 def test_soft_labels_and_large_scores(nn_loss):
+    """Varies: test_value_against_formula (soft labels, large scores)."""
     K, b, W, Y, C = problem(5, 3, 6, 9, 5, soft=True)
     W = 200.0 * W  # scores of order 1e2-1e3: exp overflows without the shift
     label = "nn_loss with soft labels C and large weights W (scores ~ 1e3), act=tanh, lam=0"

@@ -105,6 +105,7 @@ def test_plain_sgd_update_and_loss_history(sgd):
 
 @test_case(points=0.5, hidden=True)
 def test_momentum_with_learning_rate_per_epoch(sgd):
+    """Varies: test_plain_sgd_update_and_loss_history (momentum, lr per epoch)."""
     rec = Recorder(30, shape=(3, 2), seed=2)
     x0 = np.full((3, 2), 2.0)
     lrs = [0.2, 0.1, 0.05]
@@ -116,6 +117,7 @@ def test_momentum_with_learning_rate_per_epoch(sgd):
 
 @test_case(points=0.5, hidden=True)
 def test_fresh_permutation_every_epoch(sgd):
+    """Varies: test_every_epoch_visits_a_permutation (a fresh permutation each epoch)."""
     rec = Recorder(40, seed=3)
     label = "sgd(fun, x0, n=40, batch_size=10, epochs=4)"
     sgd(rec, np.zeros((2, 3)), 40, batch_size=10, epochs=4, lr=0.05, rng=3)
@@ -129,6 +131,7 @@ def test_fresh_permutation_every_epoch(sgd):
 
 @test_case(points=0.5, hidden=True)
 def test_reproducible_from_rng(sgd):
+    """Varies: test_every_epoch_visits_a_permutation (the same seed, the same batches)."""
     label = "sgd(fun, x0, n=25, batch_size=4, epochs=3, momentum=0.5)"
     runs = {}
     for key, rng in (("seed 7 (1st)", 7), ("seed 7 (2nd)", 7), ("Generator(7) (1st)", np.random.default_rng(7)),
@@ -145,6 +148,7 @@ def test_reproducible_from_rng(sgd):
 
 @test_case(points=0.5, hidden=True)
 def test_full_batches_are_gradient_descent(sgd):
+    """Varies: test_plain_sgd_update_and_loss_history (batch_size = n)."""
     n, lr, epochs = 12, 0.4, 5
     for bs in (12, 50):
         rec = Recorder(n, shape=(5,), seed=5)
@@ -160,6 +164,7 @@ def test_full_batches_are_gradient_descent(sgd):
 
 @test_case(points=0.5, hidden=True)
 def test_x0_not_modified_and_shape_kept(sgd):
+    """Varies: test_plain_sgd_update_and_loss_history (x0 unchanged, its shape kept)."""
     rec = Recorder(10, shape=(2, 2, 2), seed=6)
     x0 = np.arange(8.0).reshape(2, 2, 2)
     label = "sgd(fun, x0 of shape (2, 2, 2), n=10, batch_size=3, epochs=2, momentum=0.3)"
@@ -210,6 +215,7 @@ def nn_objective(Y, C, dims):
 
 @test_case(points=0.5, hidden=True)
 def test_inverse_crime_training(sgd):
+    """Varies: test_plain_sgd_update_and_loss_history (training a small network)."""
     Y, C, dims = inverse_crime()
     fun, misfit, size = nn_objective(Y, C, dims)
     x0 = 0.1 * np.random.default_rng(1).standard_normal(size)

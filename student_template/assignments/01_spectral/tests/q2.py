@@ -56,3 +56,32 @@ def test_knn_is_or(similarity_graph):
     nb = knn_sets(Y, 3)
     mask = np.array([[j in nb[i] or i in nb[j] for j in range(15)] for i in range(15)])
     check_array(label, Wg, np.where(mask, weights(Y, 2.0), 0.0), rtol=1e-12)
+
+
+@test_case(points=1)
+def test_mutual_is_and(similarity_graph):
+    Y = data(2, 3, 20)
+    label = "similarity_graph(Y, sigma=1.5, kind='mutual', n_neighbors=4), Y of shape (3, 20)"
+    Wg = dense(similarity_graph(Y, sigma=1.5, kind="mutual", n_neighbors=4))
+    nb = knn_sets(Y, 4)
+    mask = np.array([[j in nb[i] and i in nb[j] for j in range(20)] for i in range(20)])
+    check_array(label, Wg, np.where(mask, weights(Y, 1.5), 0.0), rtol=1e-12)
+
+
+@test_case(points=0.5)
+def test_eps_graph_small(similarity_graph):
+    Y = np.array([[0.0, 0.5, 1.7, 3.0, 3.2], [0.0, 0.3, -0.4, 1.0, 0.1]])
+    label = "similarity_graph(Y, sigma=0.8, kind='eps', eps=1.5), Y of shape (2, 5)"
+    Wg = dense(similarity_graph(Y, sigma=0.8, kind="eps", eps=1.5))
+    edges = [(0, 1), (1, 2), (3, 4)]  # the pairs at distance <= 1.5 (by hand)
+    mask = np.zeros((5, 5), bool)
+    for i, j in edges:
+        mask[i, j] = mask[j, i] = True
+    check_array(label, Wg, np.where(mask, weights(Y, 0.8), 0.0), rtol=1e-12)
+
+
+@test_case(points=0.5)
+def test_unknown_kind(similarity_graph):
+    check_raises(
+        "similarity_graph(Y, kind='nearest')", ValueError, similarity_graph, data(6), kind="nearest"
+    )

@@ -46,3 +46,17 @@ def test_course_toy_graph(graph_laplacian):
     )
     lam = np.linalg.eigvalsh(0.5 * (L + L.T))
     check_array(label + ", eigenvalues", lam, [0.0, 1.0, 2.0, 4.0, 5.0], rtol=0, atol=1e-10)
+
+
+@test_case(points=1)
+def test_normalized_and_sparse_toy_graph(graph_laplacian):
+    Wg = toy_graph()
+    d = np.array([2.0, 4.0, 3.0, 2.0, 1.0])  # the degrees of the toy graph
+    expected = np.eye(5) - Wg / np.sqrt(np.outer(d, d))
+    label = "graph_laplacian(Wg, normalized=True) of the course's toy graph"
+    check_array(label, graph_laplacian(Wg, normalized=True), expected, rtol=1e-12)
+    for normalized, exp in ((False, np.diag(d) - Wg), (True, expected)):
+        label = f"graph_laplacian(scipy.sparse.csr_matrix(Wg), normalized={normalized}), toy graph"
+        L = graph_laplacian(sp.csr_matrix(Wg), normalized=normalized)
+        check(sp.issparse(L), label, f"sparse input must give sparse output, got {type(L).__name__}")
+        check_array(label, L.toarray(), exp, rtol=1e-12)

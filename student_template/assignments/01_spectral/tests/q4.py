@@ -46,7 +46,7 @@ def check_eigenpairs(label, L, lam, U, k):
     )
 
 
-@test_case(points=1.5)
+@test_case(points=1)
 def test_dense_eigenpairs(spectral_embedding):
     L = laplacian(0, 20)
     label = "spectral_embedding(L, k=4), dense L (20, 20)"
@@ -65,3 +65,11 @@ def test_k_equals_one(spectral_embedding):
         label,
         "the eigenvector of eigenvalue 0 of a connected graph is the constant 1/sqrt(n)",
     )
+
+
+@test_case(points=0.5)
+def test_sparse_small(spectral_embedding):
+    L = sp.csr_matrix(laplacian(5, 15))
+    label = "spectral_embedding(L, k=3), scipy.sparse L (15, 15)"
+    lam, U = call_pure(label, spectral_embedding, L, 3)
+    check_eigenpairs(label, L, lam, U, 3)

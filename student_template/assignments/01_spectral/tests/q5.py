@@ -10,7 +10,6 @@ from numdl.checks import (
     check,
     check_array,
     check_labels,
-    check_raises,
     same_partition,
 )
 
@@ -84,3 +83,22 @@ def test_history(kmeans):
         label,
         "at convergence every point must be assigned to its nearest center",
     )
+
+
+@test_case(points=0.5)
+def test_seeding_entry_and_same_seed(kmeans):
+    Y, _ = blobs(6, [[0, 4], [0, 1]], n_per=10)
+    label = "kmeans(Y, 2, max_iter=0, rng=3), two blobs (2, 20)"
+    labels, centers, obj = check_result(label, Y, 2, kmeans(Y, 2, max_iter=0, rng=3))
+    check(obj.size == 1, label, f"with max_iter=0 hist['objective'] has one entry, got {obj.size}")
+    dist = ((Y[:, :, None] - centers[:, None, :]) ** 2).sum(0).min(0)
+    check(np.all(dist < 1e-20), label, "k-means++ seeds must be data points (columns of Y)")
+    check(np.array_equal(labels, nearest(Y, centers)), label, "points go to their nearest seed")
+    check(
+        abs(obj[0] - objective(Y, labels, centers)) <= 1e-9 * obj[0],
+        label,
+        "hist['objective'][0] must be the objective after assigning points to the seeds",
+    )
+    label = "kmeans(Y, 2, rng=3) twice, two blobs (2, 20)"
+    a, b = kmeans(Y, 2, rng=3)[0], kmeans(Y, 2, rng=3)[0]
+    check(np.array_equal(a, b), label, "the same int seed must give the same labels")

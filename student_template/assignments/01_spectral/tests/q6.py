@@ -32,3 +32,5 @@ def test_rings_knn(spectral_clustering):
         label, spectral_clustering, Y, 3, sigma=1.0, kind="knn", n_neighbors=10, rng=0
     )
     check_recovers(label, labels, to_labels(C), 3)
+    again = spectral_clustering(Y, 3, sigma=1.0, kind="knn", n_neighbors=10, rng=0)
+    check(np.array_equal(labels, again), label, "the same seed must give the same labels")

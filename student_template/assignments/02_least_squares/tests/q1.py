@@ -4,7 +4,7 @@
 import numpy as np
 from otter.test_files import test_case
 
-from numdl.checks import call_pure, check_array, check_raises, check_scalar
+from numdl.checks import call_pure, check_array, check_scalar
 
 OK_FORMAT = False
 

@@ -4,7 +4,7 @@
 import numpy as np
 from otter.test_files import test_case
 
-from numdl.checks import call_pure, check_array, check_raises, check_scalar
+from numdl.checks import call_pure, check_array, check_scalar
 
 OK_FORMAT = False
 
@@ -57,3 +57,18 @@ def test_tikhonov_filter(lstsq_svd):
     label = "lstsq_svd(A, B, lam=0.7), A of shape (10, 4), B of shape (10, 2)"
     X = call_pure(label, lstsq_svd, A, B, lam=lam)
     check_array(label, X, np.linalg.solve(A.T @ A + lam * np.eye(4), A.T @ B), rtol=1e-10)
+
+
+@test_case(points=0.5)
+def test_truncated_small(lstsq_svd):
+    rng = np.random.default_rng(12)
+    A, b = rng.standard_normal((8, 5)), rng.standard_normal(8)
+    r = 2
+    label = "lstsq_svd(A, b, rank=2), A of shape (8, 5)"
+    x = call_pure(label, lstsq_svd, A, b, rank=r)
+    U, _, Vt = np.linalg.svd(A, full_matrices=False)
+    # A x_r is the projection of b onto the r leading left singular vectors ...
+    check_array(label + ": A x", A @ x, U[:, :r] @ (U[:, :r].T @ b), rtol=1e-10)
+    # ... and x_r lies in the span of the r leading right singular vectors
+    check_scalar(label + ": ||V_rest^T x|| (component outside the leading right singular vectors)",
+                 np.linalg.norm(Vt[r:] @ x), 0.0, atol=1e-10 * np.linalg.norm(x))

@@ -7,7 +7,7 @@ import numpy as np
 import scipy.sparse as sp
 from otter.test_files import test_case
 
-from numdl.checks import call_pure, check_array, check_raises
+from numdl.checks import call_pure, check_array
 
 OK_FORMAT = False
 
@@ -66,3 +66,15 @@ def test_identity_g_several_rhs(gen_tikhonov):
 @test_case(points=1)
 def test_conditioning_course_example(gen_tikhonov):
     check_conditioning(gen_tikhonov, 1e-5, 1e-10, np.eye(2), "I")
+
+
+@test_case(points=0.5)
+def test_sparse_g_small(gen_tikhonov):
+    rng = np.random.default_rng(22)
+    A, b = rng.standard_normal((6, 4)), rng.standard_normal(6)
+    G = sp.csr_matrix(np.array([[1.0, -1.0, 0.0, 0.0], [0.0, 1.0, -1.0, 0.0]]))
+    lam = 0.5
+    label = "gen_tikhonov(A, b, lam=0.5, G) with a scipy.sparse G of shape (2, 4), A (6, 4)"
+    x = call_pure(label, gen_tikhonov, A, b, lam, G)
+    Gd = G.toarray()
+    check_array(label, x, np.linalg.solve(A.T @ A + lam * Gd.T @ Gd, A.T @ b), rtol=1e-9)

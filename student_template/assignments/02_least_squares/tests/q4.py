@@ -65,3 +65,20 @@ def test_rate_matches_the_bound(steepest_descent_lsq):
     check(np.allclose(ratios, bound, rtol=1e-6), label,
           f"contraction per step should equal (kappa-1)/(kappa+1) = {bound:.6f}; observed "
           f"{ratios.min():.6f} .. {ratios.max():.6f}")
+
+
+@test_case(points=0.5)
+def test_sparse_x0_and_tol(steepest_descent_lsq):
+    A, _, _ = with_singular_values(37, 9, np.array([2.0, 1.5, 1.0]))
+    rng = np.random.default_rng(38)
+    b, x0 = rng.standard_normal(9), rng.standard_normal(3)
+    tol = 1e-6
+    label = "steepest_descent_lsq(A, b, x0, tol=1e-6) with a scipy.sparse A of shape (9, 3)"
+    x, hist = call_pure(label, steepest_descent_lsq, sp.csr_matrix(A), b, x0=x0, tol=tol)
+    check_array(label, x, shape=(3,))
+    res = check_hist(label, hist, "resnorm")
+    check_scalar(label + ": hist['resnorm'][0] = ||b - A x0||", res[0],
+                 np.linalg.norm(b - A @ x0), rtol=1e-12)
+    nr, target = np.linalg.norm(A.T @ (b - A @ x)), tol * np.linalg.norm(A.T @ b)
+    check(nr <= target, label, f"||A^T(b - A x)|| = {nr:.3e} must be <= tol ||A^T b|| = {target:.3e}")
+    check(res.size - 1 < 100, label, f"expected to stop at the tolerance, took {res.size - 1}")

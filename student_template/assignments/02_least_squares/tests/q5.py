@@ -6,7 +6,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from otter.test_files import test_case
 
-from numdl.checks import call_pure, check, check_array, check_raises, check_scalar
+from numdl.checks import call_pure, check, check_array, check_scalar
 
 OK_FORMAT = False
 
@@ -99,3 +99,18 @@ def test_damped_solves_regularized_normal_equations(cgls):
     check_scalar(label + ": hist['normal_resnorm'][-1] = ||A^T(b - A x) - lam x||", nres[-1],
                  np.linalg.norm(A.T @ (b - A @ x) - lam * x),
                  rtol=1e-6, atol=1e-13 * np.linalg.norm(A.T @ b))
+
+
+@test_case(points=0.5)
+def test_x0_first_history_entries(cgls):
+    rng = np.random.default_rng(39)
+    A, b, x0 = rng.standard_normal((7, 4)), rng.standard_normal(7), rng.standard_normal(4)
+    label = "cgls(A, b, x0, maxiter=1), A of shape (7, 4)"
+    x, hist = call_pure(label, cgls, A, b, x0=x0, maxiter=1)
+    res, xn, nres = hist_arrays(label, hist)
+    check(res.size == 2, label, f"expected 2 history entries (x0 and 1 step), got {res.size}")
+    check_scalar(label + ": hist['resnorm'][0] = ||b - A x0||", res[0],
+                 np.linalg.norm(b - A @ x0), rtol=1e-12)
+    check_scalar(label + ": hist['xnorm'][0] = ||x0||", xn[0], np.linalg.norm(x0), rtol=1e-12)
+    check_scalar(label + ": hist['normal_resnorm'][0] = ||A^T(b - A x0)||", nres[0],
+                 np.linalg.norm(A.T @ (b - A @ x0)), rtol=1e-12)

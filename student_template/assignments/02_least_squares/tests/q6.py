@@ -4,21 +4,12 @@
 import numpy as np
 from otter.test_files import test_case
 
-from numdl.checks import call_pure, check, check_array, check_raises, check_scalar
+from numdl.checks import call_pure, check, check_array, check_scalar
 
 OK_FORMAT = False
 
 name = "q6"
 points = 4
-
-
-def brute_force_fit(Y, C, lam):
-    """Normal equations of min 1/2||[W b] [Y; 1^T] - C||^2 + lam/2||W||^2 (bias not
-    regularized): ([Y; 1^T][Y; 1^T]^T + lam diag(1, ..., 1, 0)) [W b]^T = [Y; 1^T] C^T."""
-    A = np.vstack([Y, np.ones((1, Y.shape[1]))]).T
-    D = np.diag(np.r_[np.ones(Y.shape[0]), 0.0])
-    Wb = np.linalg.solve(A.T @ A + lam * D, A.T @ C.T).T
-    return Wb[:, :-1], Wb[:, -1]
 
 
 def check_fit(label, out, n_c, n_f):
@@ -73,6 +64,3 @@ def test_bias_is_not_regularized(fit_linear_model):
     check_scalar(label + ": ||R 1|| (must vanish: the bias is not regularized)", np.linalg.norm(R.sum(axis=1)), 0.0, atol=1e-10 * scale)
     check_scalar(label + ": ||R Y^T + lam W||", np.linalg.norm(R @ Y.T + lam * W), 0.0,
                  atol=1e-10 * scale * np.linalg.norm(Y))
-    W_bf, b_bf = brute_force_fit(Y, C, lam)
-    check_array(label + ": W", W, W_bf, rtol=1e-9)
-    check_array(label + ": b", b, b_bf, rtol=1e-9)

@@ -9,7 +9,6 @@ from numdl.checks import (
     call_pure,
     check,
     check_array,
-    check_raises,
     check_scalar,
     check_taylor,
     taylor_table,

@@ -5,7 +5,7 @@ import numpy as np
 import scipy.special
 from otter.test_files import test_case
 
-from numdl.checks import call_pure, check, check_array, check_raises, check_taylor, taylor_table
+from numdl.checks import call_pure, check, check_array, check_taylor, taylor_table
 
 OK_FORMAT = False
 

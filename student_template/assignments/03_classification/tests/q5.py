@@ -23,15 +23,6 @@ def matrix_quadratic(A, B):
     return lambda X: (0.5 * np.vdot(X, A @ X) - np.vdot(B, X), A @ X - B)
 
 
-def first_armijo(fun, x, f, g, d, alpha0=1.0, c1=1e-4, max_backtracks=30):
-    """Trusted brute force: the first alpha0 2^-k with sufficient decrease, else 0."""
-    for k in range(max_backtracks + 1):
-        a = alpha0 * 2.0**-k
-        if fun(x + a * d)[0] <= f + c1 * a * np.vdot(g, d):
-            return a
-    return 0.0
-
-
 @test_case(points=1)
 def test_armijo_first_accepted_step(armijo):
     A, B = spd(0, 4, 50.0), np.random.default_rng(1).standard_normal((4, 3))
@@ -41,11 +32,17 @@ def test_armijo_first_accepted_step(armijo):
     for alpha0, c1 in ((1.0, 1e-4), (8.0, 1e-4), (1.0, 0.45)):
         label = f"armijo(fun, X, f, g, -g, alpha0={alpha0:g}, c1={c1:g}) on a quadratic in X (4, 3)"
         alpha = call_pure(label, armijo, fun, X, f, g, -g, alpha0=alpha0, c1=c1)
-        expected = first_armijo(fun, X, f, g, -g, alpha0, c1)
+        # closed form along -g: sufficient decrease iff alpha <= 2 (1 - c1) |g|^2 / <g, A g>
+        ratio = alpha0 / (2 * (1 - c1) * np.vdot(g, g) / np.vdot(g, A @ g))
+        k = max(0, int(np.ceil(np.log2(ratio))))
+        check(abs(np.log2(ratio) - round(np.log2(ratio))) > 1e-6, label, "test set-up: a tie")
+        expected = alpha0 * 2.0**-k
         check_scalar(label, alpha, expected, rtol=1e-15)
         check(
             fun(X - alpha * g)[0] <= f - c1 * alpha * np.vdot(g, g), label, "no sufficient decrease"
         )
+    label = "armijo(fun, X, f, g, +g, max_backtracks=3) along an ascent direction"
+    check_scalar(label, armijo(fun, X, f, g, g, max_backtracks=3), 0.0, atol=0)
 
 
 @test_case(points=1.5)

@@ -5,7 +5,7 @@ import numpy as np
 from otter.test_files import test_case
 
 from numdl.activations import identity, relu, sigmoid, smooth_relu, tanh
-from numdl.checks import call_pure, check, check_array, check_raises
+from numdl.checks import call_pure, check, check_array
 
 OK_FORMAT = False
 

@@ -5,7 +5,7 @@ import numpy as np
 from otter.test_files import test_case
 
 from numdl.activations import sigmoid, smooth_relu, tanh
-from numdl.checks import check_array, check_raises, check_taylor, taylor_table
+from numdl.checks import check_array, check_taylor, taylor_table
 
 OK_FORMAT = False
 

@@ -9,7 +9,6 @@ from numdl.checks import (
     call_pure,
     check,
     check_array,
-    check_raises,
     check_scalar,
     check_taylor,
     taylor_table,
@@ -80,3 +79,13 @@ def test_reduced_gradient_taylor(varpro_lsq_loss):
     K, b, Y, C = problem(3, 6, 2, 30, 1)
     taylor(varpro_lsq_loss, K, b, Y, C, tanh, 0.01, "Kb",
            "varpro_lsq_loss in (K, b) jointly, act=tanh, lam=0.01, n_c=3, m=6, n_f=2, n=30")
+
+
+@test_case(points=0.5)
+def test_lam_zero_small(varpro_lsq_loss):
+    K, b, Y, C = problem(2, 3, 2, 12, 7)
+    label = "varpro_lsq_loss(..., act=tanh, lam=0) with m=3 < n=12 (W = C pinv(Z))"
+    E, _, _, W = unpack(call_pure(label, varpro_lsq_loss, K, b, Y, C, act=tanh, lam=0.0), K, b, 2, label)
+    Z = layer(K, b, Y, np.tanh)
+    check_array(label + ", W = C pinv(Z)", W, C @ np.linalg.pinv(Z), rtol=1e-8)
+    check_optimal_w(E, W, Z, C, 0.0, label)
