@@ -181,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--threshold",
         type=float,
         default=None,
-        help="report pairs whose overlap in either direction reaches this share (default 0.5)",
+        help="report pairs whose overlap in either direction reaches this share (default 0.75)",
     )
     p.set_defaults(func=cmd_similarity)
     p = sub.add_parser("demo", help="release, then grade example submissions of every module")

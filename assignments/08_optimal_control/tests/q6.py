@@ -96,6 +96,12 @@ def taylor_check(label, node_loss, params, W, Y0, C, T, act, method, alpha, rng)
         check_taylor(f"{label}, perturbing {what}", taylor_table(F, E0, dF, n_steps=14), scale=abs(E0))
 
 
+# fmt: off
+#: E of test_value_against_formula (its seeded problem), computed once from the formula
+E_VALUES = {0.0: np.float64(2.546399240296149), 0.3: np.float64(13.05889397085188)}
+# fmt: on
+
+
 @test_case(points=1)
 def test_value_against_formula(node_loss):
     rng = np.random.default_rng(0)
@@ -106,7 +112,7 @@ def test_value_against_formula(node_loss):
         label = (f"node_loss(params, W, Y0, C, T=1.5, alpha={alpha}), nt = 3, n_f = 3, n = 8, n_c = 4 "
                  "(cross entropy of W Y_T plus alpha R)")
         E, _, _ = check_output(label, call_pure(label, node_loss, params, W, Y0, C, T, alpha=alpha), params, W)
-        check_scalar(label, E, expected_loss(params, W, Y0, C, T, "rk4", np.tanh, alpha), rtol=1e-12)
+        check_scalar(label, E, E_VALUES[alpha], rtol=1e-12)
 
 
 @test_case(points=1)
