@@ -112,7 +112,7 @@ def test_changed_test_file_regrades_every_submission_it_grades_once(graded):
     out, q1 = graded["out"], graded["tests"] / "q1.py"
     old = results.read_gradebook(out / "gradebook.csv")
     src = q1.read_text()
-    assert src.count("@test_case(points=1)\ndef test_rect") == 1
+    assert src.count("@test_case(points=1)\ndef test_rectangular_against_stored_values") == 1
     changed = src.replace("points = 3\n", "points = 4\n", 1).replace(
         "@test_case(points=1)\ndef test_rect", "@test_case(points=2)\ndef test_rect"
     )
