@@ -63,3 +63,30 @@ def test_epochs_batches_and_history(adam):
     check(loss is not None and len(loss) == epochs, label, f"hist['loss'] must hold {epochs} values")
     expected = [np.mean(fun.fs[3 * e : 3 * e + 3]) for e in range(epochs)]
     check_array(f"{label}: hist['loss'] (mean of the minibatch values per epoch)", np.asarray(loss, dtype=float), np.array(expected), rtol=1e-12)
+
+
+@test_case(points=1)
+def test_three_steps_carry_m_v_and_t(adam):
+    """Three epochs of one batch each, a learning rate per epoch, gradients fixed per call:
+    m and v carry over between epochs and t counts globally (stored iterates)."""
+    G = np.array([[1.0, -2.0], [0.5, 3.0], [-4.0, 0.25]])
+    xs = []
+
+    def fun(x, idx):
+        xs.append(np.array(x, dtype=float))
+        g = G[min(len(xs), 3) - 1]
+        return float(g @ x), g.copy()
+
+    lrs = np.array([0.1, 0.05, 0.2])
+    label = ("adam(fun, zeros(2), n=2, batch_size=2, epochs=3, lr=[0.1, 0.05, 0.2], beta1=0.5, beta2=0.9, "
+             "eps=1e-3), fun's gradient at call k is G[k] = [[1, -2], [0.5, 3], [-4, 0.25]][k]")
+    x, _ = call_pure(label, adam, fun, np.zeros(2), 2, batch_size=2, epochs=3, lr=lrs, beta1=0.5, beta2=0.9, eps=1e-3, rng=0)
+    check(len(xs) == 3, label, f"expected 3 calls of fun (one per epoch), got {len(xs)}")
+    stored = [
+        [-0.09990009990009992, 0.09995002498750626],
+        [-0.14269073726171666, 0.07407196855039178],
+        [0.016787116526680412, 0.004461446126993382],
+    ]
+    for k in (1, 2):
+        check_array(f"{label}: the point passed to fun at call {k + 1} (after update t = {k})", xs[k], np.array(stored[k - 1]), rtol=1e-10)
+    check_array(f"{label}: the returned x (after update t = 3)", x, np.array(stored[2]), rtol=1e-10)
