@@ -236,25 +236,3 @@ def hints_of(example: examples.Example) -> dict[str, list[str]]:
         if any(not r.passed for r in runs):
             out[path.stem] = list(dict.fromkeys(r.hint for r in runs if r.hint))
     return out
-
-
-def measure(names: Iterable[str]) -> str:
-    """Per unseen bug of each module: the questions it fails and the hints it gets (for the
-    instructor to judge against the bug's own description); correct versions must get none."""
-    lines = []
-    for name in names:
-        for ex in examples.unseen(name):
-            got = hints_of(ex)
-            hinted = sorted({h for hs in got.values() for h in hs})
-            lines.append(f"{name} {ex.name} [{ex.kind}]: {ex.why}")
-            lines.append(f"    fails {', '.join(got) or 'nothing'}; {len(hinted)} hint(s)")
-            lines += [f"    Hint: {h}" for h in hinted]
-    return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    import sys
-    import warnings
-
-    warnings.simplefilter("ignore")  # buggy code overflows
-    print(measure(sys.argv[1:] or [m.name for m in modules.ready_modules()]))

@@ -6,6 +6,7 @@ That every mutant gets a hint naming itself and every correct alternative none i
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import shutil
@@ -15,7 +16,7 @@ import zipfile
 
 import pytest
 
-from autograder import examples, gradescope, hints, modules, release, report, results
+from autograder import examples, gradescope, hints, modules, release, report, results, unseen
 from autograder.testfiles import CaseResult, QuestionResult
 from numdl import hints as numdl_hints
 
@@ -299,3 +300,61 @@ def test_blind_correct_version_gets_no_hint(example):
     """The blind author's own correct version (``examples/unseen/correct.py``) gets no hint."""
     got = hints.hints_of(example)
     assert not any(got.values()), f"{example.module} correct.py got hints: {got}"
+
+
+# ---- the honest measure: bugs written blind (autograder/unseen.py) ----
+
+WITH_UNSEEN = unseen.with_unseen()
+# Blind bugs no case catches yet (see their module's examples/unseen/README.md); the list may only
+# shrink: a bug that starts losing points must leave it.
+UNCAUGHT = {
+    "spectral": {"clustering_normalize_rows", "kmeanspp_last_center_only"},
+}
+
+
+@functools.cache
+def _unseen_hints(module: str) -> dict[str, dict[str, list[str]]]:
+    return unseen.hints_per_bug(module)
+
+
+def test_every_module_keeps_at_least_six_blind_bugs():
+    counts = {
+        m.name: sum(e.kind == "unseen" for e in examples.unseen(m.name))
+        for m in modules.ready_modules()
+    }
+    assert all(n >= 6 for n in counts.values()), counts
+
+
+@pytest.mark.parametrize("module", WITH_UNSEEN)
+def test_unseen_verdicts_cover_exactly_the_hints_given(module):
+    """Every hint a blind bug gets has a person's verdict, and no verdict is for a hint no
+    longer given (a changed table needs the verdicts renewed: `python -m autograder.unseen`)."""
+    got = _unseen_hints(module)
+    t = unseen.tally(module, got)
+    assert not t.unjudged, f"judge these hints in {unseen.verdicts_path(module)}: {t.unjudged}"
+    given = {(b, h) for b, per_q in got.items() for hs in per_q.values() for h in hs}
+    judged = {(b, h) for b, hs in unseen.load_verdicts(module).items() for h in hs}
+    assert judged <= given, f"verdicts for hints no longer given: {sorted(judged - given)}"
+
+
+@pytest.mark.parametrize("module", WITH_UNSEEN)
+def test_unseen_bugs_lose_points(module):
+    got = _unseen_hints(module)
+    missed = {b for b, per_q in got.items() if not per_q}
+    assert missed == UNCAUGHT.get(module, set()), (
+        f"{module}: blind bugs that lose no points: {sorted(missed)} "
+        f"(expected exactly {sorted(UNCAUGHT.get(module, set()))})"
+    )
+
+
+def test_unseen_hint_rates_meet_the_bar():
+    """At least half of the blind bugs get a hint; at most one hint in ten names a wrong mistake."""
+    tallies = [unseen.tally(m, _unseen_hints(m)) for m in WITH_UNSEEN]
+    bugs, hinted = sum(t.bugs for t in tallies), sum(t.hinted for t in tallies)
+    n_hints, wrong = sum(t.hints for t in tallies), sum(t.wrong for t in tallies)
+    assert bugs and 2 * hinted >= bugs, unseen.table(tallies)
+    assert 10 * wrong <= n_hints, unseen.table(tallies)
+    failing, right = sum(t.failing for t in tallies), sum(t.right for t in tallies)
+    said = f"{failing} lose points, {hinted} get a hint, {right} of their {n_hints} hints name"
+    readme = " ".join((modules.ROOT / "README.md").read_text().split())
+    assert said in readme, f"update README.md's 'In numbers' paragraph to say: {said} ..."

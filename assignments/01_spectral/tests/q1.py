@@ -28,8 +28,10 @@ def test_rectangular_against_stored_values(squared_distances):
 
 @test_case(points=1)
 def test_invariants(squared_distances):
-    Y = 5.0 + np.random.default_rng(1).standard_normal((2, 40))  # offset: cancellation
-    label = "squared_distances(Y), Y of shape (2, 40) centred at (5, 5)"
+    rng = np.random.default_rng(1)
+    Y = 100.0 + rng.standard_normal((2, 40))  # offset and nearly equal points: cancellation
+    Y[:, 20:] = Y[:, :20] + 1e-7 * rng.standard_normal((2, 20))
+    label = "squared_distances(Y), Y of shape (2, 40) centred at (100, 100), 20 pairs of points 1e-7 apart"
     D = check_array(label, squared_distances(Y), shape=(40, 40))
     check(np.array_equal(D, D.T), label, "D must be exactly symmetric")
     check(

@@ -71,6 +71,12 @@ def test_truncated_small(lstsq_svd):
     # ... and x_r lies in the span of the r leading right singular vectors
     check_scalar(label + ": ||V_rest^T x|| (component outside the leading right singular vectors)",
                  np.linalg.norm(Vt[r:] @ x), 0.0, atol=1e-10 * np.linalg.norm(x))
+    # with lam > 0 as well, the truncated SVD is filtered (stored values)
+    label = "lstsq_svd(A, b, lam=0.5, rank=2), A of shape (8, 5) (truncated and filtered)"
+    x = call_pure(label, lstsq_svd, A, b, lam=0.5, rank=r)
+    stored = [0.17119021770553003, -0.05128171025771243, 0.01905415991521595,
+              -0.05803403893395412, -0.42083417653881633]
+    check_array(label, x, np.array(stored), rtol=1e-10)
 
 
 @test_case(points=1, hidden=True)

@@ -83,11 +83,16 @@ def test_ok_for_correct_not_for_sign_error(check_derivative):
     label = "check_derivative(f, x, dx) where g = -(A x - b) (sign error), dx = A x - b"
     _, ok = run(check_derivative, label, wrong, x, dx=dx)
     check(not ok, label, "returned ok = True for a wrong gradient")
+    # a gradient 10% too large: E1 shrinks like h^2 for large h, like h only for small h
+    scaled = lambda x: (f(x)[0], 1.1 * f(x)[1])
+    label = "check_derivative(f, x, dx) where g = 1.1 (A x - b) (10% too large), dx = A x - b"
+    _, ok = run(check_derivative, label, scaled, x, dx=dx)
+    check(not ok, label, "returned ok = True for a wrong gradient (look at the last ratios)")
 
 
 @test_case(points=1, hidden=True)
 def test_not_ok_for_wrong_factors(check_derivative):
-    """Varies: test_ok_for_correct_not_for_sign_error (other wrong factors, dx given)."""
+    """Varies: test_ok_for_correct_not_for_sign_error (other wrong factors and functions, dx given)."""
     x = np.random.default_rng(2).standard_normal((2, 5))
     for what, factor in (("a missing factor (g / 2)", 0.5), ("a gradient scaled by 1.1", 1.1)):
         wrong = lambda x, c=factor: (cosines(x)[0], c * cosines(x)[1])

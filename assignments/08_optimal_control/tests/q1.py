@@ -61,6 +61,13 @@ def test_ode_solve_orders_linear_and_logistic(ode_solve):
     R = 1 + z + z**2 / 2 + z**3 / 6 + z**4 / 24
     check_array(label + ", RK4 is the default (rows are R(h lam)^k y0)", Ys,
                 np.array([R**k * y0 for k in range(11)]), rtol=1e-13)
+    # a non-uniform grid: one step of its own size h_k = t[k+1] - t[k] per interval
+    t = np.array([0.0, 0.1, 0.35, 0.4, 1.0])
+    for method, R in (("euler", lambda z: 1 + z), ("rk4", lambda z: 1 + z + z**2 / 2 + z**3 / 6 + z**4 / 24)):
+        label = f"ode_solve(f, y0, t, method={method!r}) for y' = -1.3 y on the non-uniform t = {t.tolist()}"
+        Ys = check_array(label, ode_solve(f, y0, t, method=method), shape=(5, 3))
+        expected = y0 * np.cumprod(np.concatenate([[1.0], R(lam * np.diff(t))]))[:, None]
+        check_array(label + " (row k+1 is R(h_k lam) times row k)", Ys, expected, rtol=1e-13)
     for method, p in (("euler", 1), ("rk4", 4)):
         errs, ratios = error_ratios(ode_solve, f, y0, np.exp(lam * T) * y0, T, method, (10, 20, 40))
         check(np.all((ratios > 0.8 * 2**p) & (ratios < 1.25 * 2**p)),
@@ -78,7 +85,7 @@ def test_ode_solve_orders_linear_and_logistic(ode_solve):
 
 @test_case(points=1, hidden=True)
 def test_matrix_state_non_uniform_grid(ode_solve):
-    """Varies: test_ode_solve_orders_linear_and_logistic (a matrix state on a non-uniform grid)."""
+    """Varies: test_ode_solve_orders_linear_and_logistic (a matrix state on another non-uniform grid, not starting at 0)."""
     rng = np.random.default_rng(3)
     A = rng.standard_normal((2, 2))
     Y0 = rng.standard_normal((2, 3))

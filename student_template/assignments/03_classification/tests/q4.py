@@ -79,3 +79,8 @@ def test_ok_for_correct_not_for_sign_error(check_derivative):
     label = "check_derivative(f, x, dx) where g = -(A x - b) (sign error), dx = A x - b"
     _, ok = run(check_derivative, label, wrong, x, dx=dx)
     check(not ok, label, "returned ok = True for a wrong gradient")
+    # a gradient 10% too large: E1 shrinks like h^2 for large h, like h only for small h
+    scaled = lambda x: (f(x)[0], 1.1 * f(x)[1])
+    label = "check_derivative(f, x, dx) where g = 1.1 (A x - b) (10% too large), dx = A x - b"
+    _, ok = run(check_derivative, label, scaled, x, dx=dx)
+    check(not ok, label, "returned ok = True for a wrong gradient (look at the last ratios)")

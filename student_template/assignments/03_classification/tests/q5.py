@@ -29,17 +29,20 @@ def test_armijo_first_accepted_step(armijo):
     fun = matrix_quadratic(A, B)
     X = np.random.default_rng(2).standard_normal((4, 3))
     f, g = fun(X)
-    for alpha0, c1 in ((1.0, 1e-4), (8.0, 1e-4), (1.0, 0.45)):
-        label = f"armijo(fun, X, f, g, -g, alpha0={alpha0:g}, c1={c1:g}) on a quadratic in X (4, 3)"
-        alpha = call_pure(label, armijo, fun, X, f, g, -g, alpha0=alpha0, c1=c1)
-        # closed form along -g: sufficient decrease iff alpha <= 2 (1 - c1) |g|^2 / <g, A g>
-        ratio = alpha0 / (2 * (1 - c1) * np.vdot(g, g) / np.vdot(g, A @ g))
+    Wd = np.random.default_rng(3).uniform(0.05, 0.5, X.shape)  # a scaled descent direction
+    cases = [(1.0, 1e-4, "-g", -g), (8.0, 1e-4, "-g", -g), (1.0, 0.45, "-g", -g),
+             (1.0, 0.45, "d = -Wd * g (entrywise weights in [0.05, 0.5])", -Wd * g)]
+    for alpha0, c1, dname, d in cases:
+        label = f"armijo(fun, X, f, g, {dname}, alpha0={alpha0:g}, c1={c1:g}) on a quadratic in X (4, 3)"
+        alpha = call_pure(label, armijo, fun, X, f, g, d, alpha0=alpha0, c1=c1)
+        # closed form along d: sufficient decrease iff alpha <= 2 (1 - c1) (-<g, d>) / <d, A d>
+        ratio = alpha0 / (2 * (1 - c1) * -np.vdot(g, d) / np.vdot(d, A @ d))
         k = max(0, int(np.ceil(np.log2(ratio))))
         check(abs(np.log2(ratio) - round(np.log2(ratio))) > 1e-6, label, "test set-up: a tie")
         expected = alpha0 * 2.0**-k
         check_scalar(label, alpha, expected, rtol=1e-15)
         check(
-            fun(X - alpha * g)[0] <= f - c1 * alpha * np.vdot(g, g), label, "no sufficient decrease"
+            fun(X + alpha * d)[0] <= f + c1 * alpha * np.vdot(g, d), label, "no sufficient decrease"
         )
     label = "armijo(fun, X, f, g, +g, max_backtracks=3) along an ascent direction"
     check_scalar(label, armijo(fun, X, f, g, g, max_backtracks=3), 0.0, atol=0)

@@ -69,7 +69,7 @@ def test_every_epoch_visits_a_permutation(sgd):
     epochs_of(rec, 50, 8, 3, label)
 
 
-@test_case(points=1)
+@test_case(points=0.5)
 def test_plain_sgd_update_and_loss_history(sgd):
     rec = Recorder(20, shape=(4,), seed=1)
     x0 = np.ones(4)
@@ -89,3 +89,25 @@ def test_plain_sgd_update_and_loss_history(sgd):
     check_array(f"{label}: hist['loss'] (per epoch, the plain mean of the minibatch values f)",
                 np.asarray(hist["loss"], dtype=float), [np.mean(fs[:4]), np.mean(fs[4:])],
                 rtol=1e-12)
+
+
+@test_case(points=0.5)
+def test_momentum_carries_over_epochs(sgd):
+    """Three epochs of one batch each, a learning rate per epoch, gradients fixed per call:
+    the velocity v carries over between epochs (stored iterates)."""
+    G = np.array([[1.0, -2.0], [0.5, 3.0], [-4.0, 0.25]])
+    xs = []
+
+    def fun(x, idx):
+        xs.append(np.array(x, dtype=float))
+        g = G[min(len(xs), 3) - 1]
+        return float(g @ x), g.copy()
+
+    label = ("sgd(fun, zeros(2), n=2, batch_size=2, epochs=3, lr=[0.2, 0.1, 0.3], momentum=0.5), "
+             "fun's gradient at call k is G[k] = [[1, -2], [0.5, 3], [-4, 0.25]][k]")
+    x, _ = call_pure(label, sgd, fun, np.zeros(2), 2, batch_size=2, epochs=3, lr=[0.2, 0.1, 0.3], momentum=0.5, rng=0)
+    check(len(xs) == 3, label, f"expected 3 calls of fun (one per epoch), got {len(xs)}")
+    stored = [[-0.2, 0.4], [-0.35, 0.3], [0.775, 0.175]]
+    for k in (1, 2):
+        check_array(f"{label}: the x passed to fun at call {k + 1} (after step {k})", xs[k], np.array(stored[k - 1]), rtol=1e-12)
+    check_array(f"{label}: the returned x (after step 3)", x, np.array(stored[2]), rtol=1e-12)

@@ -63,11 +63,12 @@ def test_shapes_zero_biases_and_reproducible(init_params):
 @test_case(points=1)
 def test_glorot_variance_non_square_layers(init_params):
     sizes = [300, 200, 100]
-    params = init_params(sizes, scheme="glorot", rng=1)
-    check_structure(f"init_params({sizes}, 'glorot')", params, sizes)
-    for j, (K, _) in enumerate(params):
-        var = 2.0 / (sizes[j] + sizes[j + 1])
-        check_normal_entries(f"init_params({sizes}, 'glorot'), K_{j} (fan_in={sizes[j]}, fan_out={sizes[j + 1]}, variance 2/(fan_in+fan_out))", K, var)
+    for scheme, rule in (("glorot", "2/(fan_in+fan_out)"), ("he", "2/fan_in")):
+        params = init_params(sizes, scheme=scheme, rng=1)
+        check_structure(f"init_params({sizes}, {scheme!r})", params, sizes)
+        for j, (K, _) in enumerate(params):
+            var = 2.0 / (sizes[j] + sizes[j + 1]) if scheme == "glorot" else 2.0 / sizes[j]
+            check_normal_entries(f"init_params({sizes}, {scheme!r}), K_{j} (fan_in={sizes[j]}, fan_out={sizes[j + 1]}, variance {rule})", K, var)
 
 
 @test_case(points=1)
