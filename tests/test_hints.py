@@ -296,10 +296,11 @@ BLIND_CORRECT = [e for m in READY for e in examples.unseen(m) if e.kind == "alte
 
 
 @pytest.mark.parametrize("example", BLIND_CORRECT, ids=[e.module for e in BLIND_CORRECT])
-def test_blind_correct_version_gets_no_hint(example):
-    """The blind author's own correct version (``examples/unseen/correct.py``) gets no hint."""
+def test_blind_correct_version_gets_full_marks_and_no_hint(example):
+    """The blind author's own correct version (``examples/unseen/correct.py``) loses no point
+    on any question (so it gets no hint either)."""
     got = hints.hints_of(example)
-    assert not any(got.values()), f"{example.module} correct.py got hints: {got}"
+    assert got == {}, f"{example.module} correct.py loses points (with hints) on: {got}"
 
 
 # ---- the honest measure: bugs written blind (autograder/unseen.py) ----
