@@ -2,27 +2,27 @@
 
 ``grade_submission`` grades one submission in a :class:`~autograder.session.Session` (the
 tests run here, the student's functions in the worker); ``grade_batch`` grades many, in
-parallel threads that each drive their own worker, resumes what an earlier run already
-graded, and keeps ``gradebook.csv`` current after every submission.
+grader processes pinned one per CPU that each drive their own worker
+(:mod:`autograder.processes`), resumes what an earlier run already graded, and keeps
+``gradebook.csv`` current after every submission (only the main process writes).
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import json
 import pathlib
-import queue
 import sys
-import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from autograder import (
     details,
     fingerprint,
+    processes,
     regrades,
     results,
     rules,
+    sandbox,
     scan,
     submissions,
     testfiles,
@@ -202,7 +202,7 @@ def grade_batch(
         Output folder: ``results/<name>.json`` and ``gradebook.csv`` (written atomically
         after every submission).
     workers : int
-        Submissions graded in parallel (one thread and one worker process each).
+        Submissions graded in parallel (one pinned grader process and one worker each).
     limits : Limits, optional
         Resource and time limits (defaults: :class:`Limits`).
     progress : bool
@@ -242,80 +242,100 @@ def grade_batch(
     done: dict[str, dict] = dict(plan.keep)
     todo = [s for s in subs if s.name not in plan.keep]
     run = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    lock = threading.Lock()
     if stats is not None:
         stats["summary"] = regrades.summary(plan, 0)
     results.write_gradebook(out, list(done.values()), qnames)
     if not todo:
         return [done[n] for n in sorted(done)]
-    env = Environment(limits, default_hide(spec, out, [s.path for s in subs]), lean=len(todo) == 1)
-    workers = max(1, min(workers, len(todo)))
-    slots: queue.Queue = queue.Queue()
-    held = []
-    try:
-        for _ in range(workers):
-            slot = UidSlot() if is_root() else None
-            held.append(slot)
-            slots.put(slot)
-
-        def task(sub: submissions.Submission) -> tuple[dict, list]:
-            slot = slots.get()
-            cases: list = []
-            try:
-                rec = grade_submission(
-                    spec,
-                    sub,
-                    env=env,
-                    uid=slot.uid if slot else None,
-                    outlines=outlines,
-                    hidden_feedback=hidden_feedback,
-                    details_out=cases,
-                )
-            except Exception as e:  # noqa: BLE001 - a grader bug must still give a row
-                msg = f"Internal grader error ({type(e).__name__}: {e}); please tell the staff."
-                qs = [zero(o, msg) for o in outlines]
-                cases = details.cases(qs)
-                rec = results.record(
-                    module=spec.module,
-                    name=sub.name,
-                    sha256=sub.sha256,
-                    status="error",
-                    message=msg,
-                    questions=qs,
-                )
-            finally:
-                slots.put(slot)
-            rec["extra_data"]["fingerprint"] = fp
-            return rec, cases
-
-        bar = _progress(len(subs), len(done), progress)
-        with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-            futures = {pool.submit(task, s): s for s in todo}
-            for fut in concurrent.futures.as_completed(futures):
-                rec, cases = fut.result()
-                name = rec["extra_data"]["submission"]
-                with lock:
-                    details.write(out, name, cases)
-                    results.write_record(out, rec)
-                    if name in plan.old:
-                        regrades.log(out, run, plan.old[name], rec, plan.reasons[name])
-                    done[name] = rec
-                    results.write_gradebook(out, list(done.values()), qnames)
-                bar.update(1)
-        bar.close()
-        if stats is not None:
-            stats["summary"] = regrades.summary(plan, len(plan.old))
-    finally:
-        for slot in held:
-            if slot is not None:
-                slot.release()
-        env.close()
+    hide = default_hide(spec, out, [s.path for s in subs])
+    job = _Job(spec, limits, hide, outlines, hidden_feedback, fp)
+    bar = _progress(len(subs), len(done), progress)
+    if len(todo) == 1:  # Gradescope's case: here, with the fork server started early
+        graded: Iterator = iter([job.grade(job.setup(lean=True), todo[0], close=True)])
+    else:
+        sandbox.discard_prestarted()  # each grader process starts its own, on its CPU
+        graded = processes.run(todo, max(1, workers), job.setup, job.grade, job.crashed)
+    for rec, cases in graded:
+        name = rec["extra_data"]["submission"]
+        details.write(out, name, cases)
+        results.write_record(out, rec)
+        if name in plan.old:
+            regrades.log(out, run, plan.old[name], rec, plan.reasons[name])
+        done[name] = rec
+        results.write_gradebook(out, list(done.values()), qnames)
+        bar.update(1)
+    bar.close()
+    if stats is not None:
+        stats["summary"] = regrades.summary(plan, len(plan.old))
     return [done[n] for n in sorted(done)]
+
+
+class _Slot:
+    """What one grader process keeps: the run's environment and its unprivileged uid."""
+
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self.uid = UidSlot() if is_root() else None
+
+    def close(self) -> None:
+        if self.uid is not None:
+            self.uid.release()
+        self.env.close()
+
+
+class _Job:
+    """Grading one batch: what a grader process needs to grade any of its submissions."""
+
+    def __init__(self, spec, limits, hide, outlines, hidden_feedback, fp) -> None:
+        self.spec, self.limits, self.hide = spec, limits, hide
+        self.outlines, self.hidden_feedback, self.fp = outlines, hidden_feedback, fp
+
+    def setup(self, lean: bool = False) -> _Slot:
+        return _Slot(Environment(self.limits, self.hide, lean=lean))
+
+    def grade(
+        self, slot: _Slot, sub: submissions.Submission, close: bool = False
+    ) -> tuple[dict, list]:
+        """The record and the details of one submission; a grader bug still gives a row."""
+        cases: list = []
+        try:
+            rec = grade_submission(
+                self.spec,
+                sub,
+                env=slot.env,
+                uid=slot.uid.uid if slot.uid else None,
+                outlines=self.outlines,
+                hidden_feedback=self.hidden_feedback,
+                details_out=cases,
+            )
+        except Exception as e:  # noqa: BLE001 - a grader bug must still give a row
+            rec, cases = self.crashed(sub, f"{type(e).__name__}: {e}")
+        finally:
+            if close:
+                slot.close()
+        rec["extra_data"]["fingerprint"] = self.fp
+        return rec, cases
+
+    def crashed(self, sub: submissions.Submission, how: str) -> tuple[dict, list]:
+        """The row of a submission whose grading failed in the grader itself."""
+        msg = f"Internal grader error ({how}); please tell the staff."
+        qs = [zero(o, msg) for o in self.outlines]
+        rec = results.record(
+            module=self.spec.module,
+            name=sub.name,
+            sha256=sub.sha256,
+            status="error",
+            message=msg,
+            questions=qs,
+        )
+        rec["extra_data"]["fingerprint"] = self.fp
+        return rec, details.cases(qs)
 
 
 def _progress(total: int, initial: int, enabled: bool):
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread: grader processes are forked after this
     return tqdm(
         total=total,
         initial=initial,

@@ -281,22 +281,41 @@ def private_tempdir(prefix: str) -> tuple[pathlib.Path, int]:
 
 
 class Staging:
-    """A private temporary folder holding one staged import folder per worker."""
+    """A private temporary folder: the run's shared ``base`` and one folder per worker.
+
+    ``base/numdl/`` holds the provided modules and the prerequisites (readable by the workers,
+    bound read-only into their sandboxes); the fork server imports them once
+    (:meth:`autograder.zygote.Zygote.prepare`). A worker's own folder holds only the
+    student's ``numdl/<module>.py``, found through ``numdl.__path__``.
+    """
 
     def __init__(self) -> None:
         self.root, self.lock_fd = private_tempdir("numdl-grade-")
         self.root.chmod(0o711)
         self.counter = itertools.count()
+        self._base: pathlib.Path | None = None
+
+    def base(self, spec: Spec) -> pathlib.Path:
+        """The shared folder holding ``numdl/`` without the graded module (made once)."""
+        if self._base is None:
+            d = self.root / "base"
+            pkg = d / "numdl"
+            pkg.mkdir(parents=True)
+            for name in (*spec.provided, *spec.prereqs):
+                src = spec.package / f"{name}.py"
+                if src.exists():
+                    shutil.copyfile(src, pkg / f"{name}.py")
+                    (pkg / f"{name}.py").chmod(0o644)
+            for folder in (d, pkg):
+                folder.chmod(0o755)
+            self._base = d
+        return self._base
 
     def stage(self, spec: Spec, source: bytes, uid: int | None) -> pathlib.Path:
-        """``numdl/`` with the provided modules, the prerequisites and the student's file."""
+        """A new folder holding ``numdl/<module>.py``, the student's file, owned by ``uid``."""
         d = self.root / f"w{next(self.counter)}"
         pkg = d / "numdl"
         pkg.mkdir(parents=True)
-        for name in (*spec.provided, *spec.prereqs):
-            src = spec.package / f"{name}.py"
-            if src.exists():
-                shutil.copyfile(src, pkg / f"{name}.py")
         (pkg / f"{spec.module}.py").write_bytes(source)
         if uid is not None:
             for p in (d, pkg, *pkg.iterdir()):
@@ -330,7 +349,8 @@ COMMON_SECRETS = (
 def hide_list(paths: Sequence[str | os.PathLike]) -> list[list]:
     """``[[path, keeps], ...]``: folders to cover in the worker, with the interpreter kept.
 
-    The worker adds its own staged folder to the keeps of the path that contains it.
+    The worker adds its own staged folder and the shared base (read-only) to the keeps of the
+    path that contains them.
     """
     keeps = sorted(
         {

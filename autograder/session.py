@@ -95,6 +95,7 @@ class WorkerProcess:
         cfg = {
             "engine": str(ENGINE),
             "staged": str(self.dir),
+            "base": str(staging.base(self.spec)),
             "module": self.spec.module,
             "uid": self.uid,
             "hide": self.env.hide,
@@ -106,7 +107,10 @@ class WorkerProcess:
             ],
         }
         try:
-            self.pid = self.env.zygote.request({"op": "spawn", "cfg": cfg}, [r1, w2, o2])["pid"]
+            reply = self.env.zygote.request({"op": "spawn", "cfg": cfg}, [r1, w2, o2])
+            if "pid" not in reply:
+                raise OSError(reply.get("error", "no worker"))
+            self.pid = reply["pid"]
         except (OSError, ValueError, KeyError) as e:
             self.kill()
             raise Incident("crash", f"the sandbox could not start ({e})") from None

@@ -1,12 +1,14 @@
 """The sandboxed worker: imports one student module and serves calls of its functions.
 
-Started by :mod:`autograder.sandbox` as ``python -I -B -c BOOT CONFIG``. In order, it
+Forked by the fork server (:mod:`autograder.zygote`), which has imported numpy, scipy and
+the provided ``numdl`` modules (and the reference of the module's prerequisites) from the
+run's shared base folder and wrapped the forbidden routines (:func:`prepare`). In order, it
 
-1. imports numpy, scipy and the provided ``numdl`` modules (and the reference of the
-   module's prerequisites) from the staged folder, while it still may read them;
+1. adds its own folder (the student's file only) to ``numdl.__path__`` and watches that file
+   for forbidden calls;
 2. when root: leaves the network namespace (only a down loopback remains) and, in a mount
    namespace of its own, hides the grader's folders (repository, tests, output, submissions)
-   under empty tmpfs mounts, keeping the interpreter visible;
+   under empty tmpfs mounts, keeping the interpreter visible and the base folder read-only;
 3. sets resource limits (CPU, address space, processes, file size, no core files);
 4. when root: drops to an unprivileged uid/gid without supplementary groups;
 5. only then imports the student's ``numdl/<module>.py`` and serves calls over the pipe
@@ -40,7 +42,7 @@ PRELOAD = (
 ).split()
 
 CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWUSER = 0x00020000, 0x40000000, 0x10000000
-MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
+MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 32, 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
 
 
@@ -71,12 +73,22 @@ def isolate_network(libc: Any) -> str:
         return f"not isolated ({e})"
 
 
-def hide_paths(libc: Any, hide: list[list]) -> list[str]:
+def with_keeps(hide: list[list], extra: list[str]) -> list[list]:
+    """``hide`` with each folder of ``extra`` added to the keeps of the path that contains it."""
+    out = []
+    for p, keeps in hide:
+        inside = [e for e in extra if (e + "/").startswith(p.rstrip("/") + "/")]
+        out.append([p, [*keeps, *inside]])
+    return out
+
+
+def hide_paths(libc: Any, hide: list[list], readonly: tuple[str, ...] = ()) -> list[str]:
     """In a new mount namespace, cover each ``[path, keeps]`` with an empty tmpfs.
 
     Directories listed in ``keeps`` (inside ``path``) are bound back at their place (through a
     file descriptor opened before the cover), so the interpreter, its libraries and the staged
-    folder stay reachable. A file is covered by ``/dev/null``.
+    folder stay reachable; those in ``readonly`` are bound read-only. A file is covered by
+    ``/dev/null``.
     """
     _check(libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
     _check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
@@ -104,6 +116,9 @@ def hide_paths(libc: Any, hide: list[list]) -> list[str]:
                         ),
                         f"bind {keep}",
                     )
+                    if keep in readonly:
+                        flags = MS_BIND | MS_REMOUNT | MS_RDONLY
+                        _check(libc.mount(None, keep.encode(), None, flags, None), f"ro {keep}")
             elif os.path.exists(path):
                 _check(
                     libc.mount(b"/dev/null", path.encode(), None, MS_BIND, None), f"cover {path}"
@@ -149,7 +164,9 @@ def _drop_capabilities(libc: Any) -> None:
     _check(libc.capset(ctypes.byref(Header(0x20080522, 0)), (Data * 2)()), "capset")
 
 
-def isolate_without_root(libc: Any, hide: list[list], staged: str) -> tuple[str, list[str]]:
+def isolate_without_root(
+    libc: Any, hide: list[list], readonly: tuple[str, ...]
+) -> tuple[str, list[str]]:
     """Network and mount isolation through unprivileged user namespaces (best effort).
 
     The covers are made in a first user namespace, then a second one is entered so that they
@@ -160,12 +177,8 @@ def isolate_without_root(libc: Any, hide: list[list], staged: str) -> tuple[str,
     except OSError as e:
         return f"not isolated (not root; no user namespace: {e})", []
     network = "isolated (user namespace)"
-    hide = [
-        [p, [*keeps, staged]] if (staged + "/").startswith(p.rstrip("/") + "/") else [p, keeps]
-        for p, keeps in hide
-    ]
     try:
-        hidden = hide_paths(libc, hide)
+        hidden = hide_paths(libc, hide, readonly)
         _enter_user_namespace(libc, CLONE_NEWNS)
         _drop_capabilities(libc)
     except OSError as e:
@@ -507,11 +520,17 @@ def flush_output() -> None:
             pass
 
 
-def install_tripwires(module: str, staged: str) -> None:
-    """Wrap the module's forbidden routines and watch the student's file (``numdl.tripwires``)."""
+def install_tripwires(module: str) -> None:
+    """Wrap the module's forbidden routines (``numdl.tripwires``; in the fork server)."""
     tripwires = sys.modules.get("numdl.tripwires")
     if tripwires is not None:
         tripwires.install(module)
+
+
+def watch_student_file(module: str, staged: str) -> None:
+    """Record forbidden calls made from the student's file (``numdl.tripwires.watch``)."""
+    tripwires = sys.modules.get("numdl.tripwires")
+    if tripwires is not None:
         tripwires.watch(os.path.join(staged, "numdl", f"{module}.py"), module)
 
 
@@ -542,6 +561,21 @@ def preload(lean: bool = False) -> None:
     from autograder import protocol  # noqa: F401 - needed after the privilege drop
 
 
+def prepare(base: str, preimport: list[str], module: str) -> None:
+    """Import ``numdl`` and its provided modules from ``base``; wrap the forbidden routines.
+
+    Done once per run in the fork server, before any worker is forked (trusted code only).
+    """
+    sys.path.insert(0, base)
+    try:
+        for name in preimport:
+            importlib.import_module(f"numdl.{name}")
+        importlib.import_module("numdl")
+    finally:
+        sys.path.remove(base)
+    install_tripwires(module)
+
+
 def run(cfg: dict) -> None:
     """Set up the sandbox described by ``cfg`` in this (fresh) process and serve forever."""
     import time
@@ -549,27 +583,22 @@ def run(cfg: dict) -> None:
     from autograder import protocol
 
     t0 = time.perf_counter()
-    engine, staged = cfg["engine"], cfg["staged"]
-    sys.path.insert(0, staged)
-    for name in cfg["preimport"]:
-        importlib.import_module(f"numdl.{name}")
-    install_tripwires(cfg["module"], staged)
+    engine, staged, base = cfg["engine"], cfg["staged"], cfg["base"]
+    # numdl and its provided modules were imported by the fork server from the shared base;
+    # the student's module is found in the worker's own folder
+    sys.modules["numdl"].__path__.insert(0, os.path.join(staged, "numdl"))
+    watch_student_file(cfg["module"], staged)
     info: dict[str, Any] = {"uid": os.getuid()}
     libc = _libc()
+    hide = with_keeps(cfg["hide"], [staged, base])
     if os.geteuid() == 0:
         info["network"] = isolate_network(libc)
         try:
-            hide = [
-                [p, [*keeps, staged]]
-                if (staged + "/").startswith(p.rstrip("/") + "/")
-                else [p, keeps]
-                for p, keeps in cfg["hide"]
-            ]
-            info["hidden"] = hide_paths(libc, hide)
+            info["hidden"] = hide_paths(libc, hide, readonly=(base,))
         except OSError as e:
             info["hidden"] = [f"no mount namespace ({e})"]
     else:
-        info["network"], info["hidden"] = isolate_without_root(libc, cfg["hide"], staged)
+        info["network"], info["hidden"] = isolate_without_root(libc, hide, (base,))
     info["setup_seconds"] = round(time.perf_counter() - t0, 3)
     set_limits(cfg["limits"])
     if cfg.get("uid") is not None and os.geteuid() == 0:

@@ -5,7 +5,9 @@ The grader starts one zygote (``python -I -B -c BOOT``) holding one end of a
 descriptors attached (``SCM_RIGHTS``):
 
 - ``spawn`` (with the worker's request pipe, reply pipe and output pipe): fork a worker that
-  runs :func:`autograder.worker.run` with the given configuration; answer its pid;
+  runs :func:`autograder.worker.run` with the given configuration; answer its pid. The first
+  spawn of a run imports the provided modules from the run's base folder and wraps the
+  forbidden routines (:func:`autograder.worker.prepare`), once for all its workers;
 - ``reap`` ``{"pid", "uid", "grace"}``: give the worker ``grace`` seconds to exit by itself,
   then kill it, its process group and every process of its uid; answer how it ended.
 
@@ -19,10 +21,10 @@ import contextlib
 import ctypes
 import json
 import os
+import select
 import signal
 import socket
 import sys
-import time
 
 PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
 
@@ -58,6 +60,18 @@ class Zygote:
         self.sock = sock
         self.workers: set[int] = set()
         self.ended: dict[int, int] = {}
+        self.base: str | None = None  # the run whose provided modules are imported
+
+    def prepare(self, cfg: dict) -> None:
+        """Import the run's provided modules and wrap its forbidden routines, once."""
+        if self.base == cfg["base"]:
+            return
+        if self.base is not None:
+            raise ValueError("this fork server already serves another run")
+        from autograder import worker
+
+        worker.prepare(cfg["base"], cfg["preimport"], cfg["module"])
+        self.base = cfg["base"]
 
     def sweep(self) -> None:
         """Reap every ended child; kill adopted orphans (they are never workers)."""
@@ -84,6 +98,12 @@ class Zygote:
 
     def spawn(self, cfg: dict, fds: list[int]) -> int:
         rfd, wfd, ofd = fds
+        try:
+            self.prepare(cfg)
+        except BaseException:
+            for fd in fds:
+                os.close(fd)
+            raise
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the worker
             try:
@@ -112,26 +132,38 @@ class Zygote:
     def reap(self, pid: int, uid: int | None, grace: float) -> str:
         if pid not in self.workers:
             return "unknown"
-        end = time.monotonic() + grace
-        while pid not in self.ended and time.monotonic() < end:
-            self.sweep()
-            time.sleep(0.01)
+        fd = None  # readable once the worker has ended: no polling
+        if pid not in self.ended:  # not reaped yet, so the pid is still the worker's
+            with contextlib.suppress(OSError):
+                fd = os.pidfd_open(pid)
+        try:
+            if grace > 0 and pid not in self.ended:
+                self._wait(fd, pid, grace)
+            if uid is not None and os.geteuid() == 0:
+                kill_uid(uid)
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            self._wait(fd, pid, 10.0)
+        finally:
+            if fd is not None:
+                os.close(fd)
         if uid is not None and os.geteuid() == 0:
-            kill_uid(uid)
-        with contextlib.suppress(OSError):
-            os.killpg(pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-        end = time.monotonic() + 10
-        while pid not in self.ended and time.monotonic() < end:
-            self.sweep()
-            time.sleep(0.005)
-        if uid is not None and os.geteuid() == 0:
-            kill_uid(uid)
+            kill_uid(uid)  # anything it forked while being killed
         self.sweep()
         self.workers.discard(pid)
         status = self.ended.pop(pid, None)
         return describe(status) if status is not None else "it could not be reaped"
+
+    def _wait(self, fd: int | None, pid: int, timeout: float) -> None:
+        """Wait up to ``timeout`` s for worker ``pid`` to end, then reap it."""
+        if fd is not None and pid not in self.ended:
+            select.select([fd], [], [], timeout)
+        with contextlib.suppress(ChildProcessError):
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done == pid:
+                self.ended[pid] = status
 
     def serve(self) -> None:
         while True:
@@ -144,7 +176,10 @@ class Zygote:
             msg = json.loads(data)
             self.sweep()
             if msg["op"] == "spawn":
-                reply = {"pid": self.spawn(msg["cfg"], fds)}
+                try:
+                    reply = {"pid": self.spawn(msg["cfg"], fds)}
+                except Exception as e:  # noqa: BLE001 - told to the grader, which scores it
+                    reply = {"error": f"{type(e).__name__}: {e}"}
             elif msg["op"] == "reap":
                 for fd in fds:
                     os.close(fd)
