@@ -87,21 +87,29 @@ def pack(header: dict, buffers: list[bytes | memoryview]) -> list[bytes | memory
 SMALL = 1 << 16
 
 
+def _wait(fd: int, readable: bool, deadline: float | None) -> None:
+    """Block until ``fd`` is ready (``Timeout`` past ``deadline``; no deadline: forever)."""
+    left = None if deadline is None else deadline - time.monotonic()
+    if left is not None and left <= 0:
+        raise Timeout()
+    fds = ([fd], [], []) if readable else ([], [fd], [])
+    if not any(select.select(*fds, left)):
+        raise Timeout()
+
+
 def write_all(fd: int, pieces: list[bytes | memoryview], deadline: float | None = None) -> None:
-    """Write every piece to ``fd`` (non-blocking fds honour ``deadline``; ``Closed`` on EPIPE)."""
+    """Write every piece to ``fd`` (``Closed`` on EPIPE).
+
+    On a non-blocking ``fd`` a full pipe is waited for until ``deadline``; the write is tried
+    first, so a frame that fits costs one system call.
+    """
     for piece in pieces:
         view = memoryview(piece).cast("B")
         while view.nbytes:
-            if deadline is not None:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise Timeout()
-                _, ready, _ = select.select([], [fd], [], left)
-                if not ready:
-                    raise Timeout()
             try:
                 n = os.write(fd, view[: 1 << 20])
             except BlockingIOError:
+                _wait(fd, False, deadline)
                 continue
             except (BrokenPipeError, OSError) as e:
                 raise Closed(str(e)) from None
@@ -109,21 +117,19 @@ def write_all(fd: int, pieces: list[bytes | memoryview], deadline: float | None 
 
 
 def read_exact(fd: int, n: int, deadline: float | None = None) -> bytearray:
-    """Read exactly ``n`` bytes (``Timeout`` past ``deadline``, ``Closed`` at end of file)."""
+    """Read exactly ``n`` bytes (``Closed`` at end of file).
+
+    On a non-blocking ``fd``, bytes not there yet are waited for until ``deadline``
+    (``Timeout``); bytes already there are read at once, without a ``select``.
+    """
     out = bytearray(n)
     view = memoryview(out)
     got = 0
     while got < n:
-        if deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise Timeout()
-            ready, _, _ = select.select([fd], [], [], left)
-            if not ready:
-                raise Timeout()
         try:
             k = os.readv(fd, [view[got : got + (8 << 20)]])
         except BlockingIOError:
+            _wait(fd, True, deadline)
             continue
         except OSError as e:
             raise Closed(str(e)) from None

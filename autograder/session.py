@@ -117,7 +117,8 @@ class WorkerProcess:
         finally:
             for fd in (r1, w2, o2):
                 os.close(fd)
-        os.set_blocking(self.wfd, False)
+        os.set_blocking(self.wfd, False)  # both ends non-blocking: waits honour deadlines
+        os.set_blocking(self.rfd, False)
         self.reader = threading.Thread(target=self._capture, daemon=True)
         self.reader.start()
         try:

@@ -472,12 +472,23 @@ def _array_names(fn: Any, args: tuple, kwargs: dict, sent: list) -> dict:
         return {}
 
 
+_SIGNATURES: dict[int, tuple[Any, inspect.Signature]] = {}
+
+
+def _signature(fn: Any) -> inspect.Signature:
+    """``inspect.signature(fn)``, computed once per function (it costs more than a call)."""
+    hit = _SIGNATURES.get(id(fn))
+    if hit is None or hit[0] is not fn:
+        hit = _SIGNATURES[id(fn)] = (fn, inspect.signature(fn))
+    return hit[1]
+
+
 def arrays_of(fn: Any, args: tuple, kwargs: dict):
     """``(description, array)`` for every ndarray among the arguments (named when possible)."""
     import numpy as np
 
     try:
-        bound = inspect.signature(fn).bind_partial(*args, **kwargs).arguments
+        bound = _signature(fn).bind_partial(*args, **kwargs).arguments
         named = list(bound.items())
     except Exception:  # noqa: BLE001 - the call itself will report the problem
         named = [(f"argument {i + 1}", a) for i, a in enumerate(args)] + list(kwargs.items())
