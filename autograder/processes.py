@@ -143,10 +143,12 @@ def run(
                     s.proc.join()
                     result = on_crash(s.task, f"its grader process ended ({_describe(s.proc)})")
                 s.task = None
-                if not s.proc.is_alive():
+                if not s.proc.is_alive():  # a new process takes its place, if there is work
                     s.stop(0.0)
-                    slots[slots.index(s)] = s = _Slot(ctx, s.cpu, setup, grade)
-                if pending:
+                    slots.remove(s)
+                    if pending:
+                        slots.append(s := _Slot(ctx, s.cpu, setup, grade))
+                if pending and s in slots:
                     s.give(pending.popleft())
                 yield result
     finally:
