@@ -270,7 +270,7 @@ def grade_batch(
     return [done[n] for n in sorted(done)]
 
 
-class _Slot:
+class _GraderState:
     """What one grader process keeps: the run's environment and its unprivileged uid."""
 
     def __init__(self, env: Environment) -> None:
@@ -290,11 +290,11 @@ class _Job:
         self.spec, self.limits, self.hide = spec, limits, hide
         self.outlines, self.hidden_feedback, self.fp = outlines, hidden_feedback, fp
 
-    def setup(self, lean: bool = False) -> _Slot:
-        return _Slot(Environment(self.limits, self.hide, lean=lean))
+    def setup(self, lean: bool = False) -> _GraderState:
+        return _GraderState(Environment(self.limits, self.hide, lean=lean))
 
     def grade(
-        self, slot: _Slot, sub: submissions.Submission, close: bool = False
+        self, slot: _GraderState, sub: submissions.Submission, close: bool = False
     ) -> tuple[dict, list]:
         """The record and the details of one submission; a grader bug still gives a row."""
         cases: list = []

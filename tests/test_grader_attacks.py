@@ -158,6 +158,13 @@ def test_loopback_network_is_unreachable(batch):
     assert "NET-CONNECTED" not in batch["records"]["loopback_network"]["output"]
 
 
+def test_shared_modules_cannot_be_changed(batch):
+    """The provided modules every worker of the run shares are read-only for student code."""
+    output = batch["records"]["poison_shared_modules"]["output"]
+    assert "POISONED" not in output.replace("NOT-POISONED", ""), output[-2000:]
+    assert output.count("NOT-POISONED") >= 3, output[-2000:]
+
+
 def test_archives_extract_nothing(batch):
     assert not list(batch["base"].rglob("zip_slip_escaped.py"))
     assert not (batch["base"].parent / "zip_slip_escaped.py").exists()

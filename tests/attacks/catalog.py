@@ -280,6 +280,23 @@ ATTACKS: list[Attack] = [
         "    print('NET-REFUSED', e)\n",
     ),
     Attack(
+        "poison_shared_modules",
+        "reference",
+        "import os as _os, numdl.utils as _u\n"
+        "_base = _os.path.dirname(_u.__file__)  # the run's shared copy, imported by all\n"
+        "for _name in ('utils.py', 'plotting.py', 'new.py'):\n"
+        "    _p = _os.path.join(_base, _name)\n"
+        "    try:\n"
+        "        with open(_p, 'a') as _f:\n"
+        "            _f.write('raise SystemExit')\n"
+        "        print('POISONED', _p)\n"
+        "    except OSError as e:\n"
+        "        print('NOT-POISONED', e)\n",
+        max_score=32,
+        same_as="control_reference",
+        why="writes into the provided modules that every worker of the run shares",
+    ),
+    Attack(
         "garbage_on_protocol_pipe",
         "stub",
         "import os as _os\nfor _fd in range(3, 32):\n    try:\n"
