@@ -15,6 +15,7 @@ Both sides share this module; each side decides which tags it accepts.
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import struct
@@ -65,21 +66,25 @@ def pack(header: dict, buffers: list[bytes | memoryview]) -> list[bytes | memory
     Everything up to the first large buffer is joined into one piece, so a typical frame
     (a header and a few small arrays) costs one ``write`` instead of one per piece.
     """
-    import json
-
-    text = json.dumps(header, separators=(",", ":")).encode()
-    views = [memoryview(b).cast("B") for b in buffers]
-    head = [HEAD.pack(len(text), len(buffers)), *(LEN.pack(v.nbytes) for v in views), text]
+    text = _dumps(header).encode()
+    lens = [len(b) if type(b) is bytes else memoryview(b).nbytes for b in buffers]
+    head = HEAD.pack(len(text), len(lens)) + struct.pack(f"!{len(lens)}Q", *lens) + text
+    if not lens or max(lens) <= SMALL:
+        return [b"".join([head, *buffers])]
     pieces: list[bytes | memoryview] = []
-    for v in views:
-        if v.nbytes > SMALL:
-            pieces += [b"".join(head), v]
-            head = []
+    run: list = [head]
+    for b, n in zip(buffers, lens):
+        if n > SMALL:
+            pieces += [b"".join(run), b]
+            run = []
         else:
-            head.append(v)
-    if head:
-        pieces.append(b"".join(head))
+            run.append(b)
+    if run:
+        pieces.append(b"".join(run))
     return pieces
+
+
+_dumps = json.JSONEncoder(separators=(",", ":")).encode
 
 
 #: buffers up to this size are copied into the frame's first piece; larger ones are written
@@ -145,13 +150,11 @@ def send(fd: int, header: dict, buffers: list | None = None, deadline: float | N
 
 def recv(fd: int, deadline: float | None = None) -> tuple[dict, list[memoryview]]:
     """Read one frame (three reads); sizes are checked before anything is allocated."""
-    import json
-
     nj, nb = HEAD.unpack(read_exact(fd, HEAD.size, deadline))
     if nj > MAX_JSON or nb > MAX_BUFFERS:
         raise ProtocolError(f"frame too large ({nj} bytes of JSON, {nb} buffers)")
     meta = read_exact(fd, LEN.size * nb + nj, deadline)
-    lens = [LEN.unpack_from(meta, LEN.size * i)[0] for i in range(nb)]
+    lens = struct.unpack_from(f"!{nb}Q", meta)
     if sum(lens) + nj > MAX_FRAME:
         raise ProtocolError(f"frame too large ({sum(lens) + nj} bytes)")
     try:
@@ -173,13 +176,16 @@ def recv(fd: int, deadline: float | None = None) -> tuple[dict, list[memoryview]
 
 def encode_array(a: np.ndarray, buffers: list) -> dict:
     """``{"$": "nd", ...}`` for a numeric array; ``TypeError`` for object/str/record dtypes."""
-    code = a.dtype.str[1:]
-    if a.dtype.kind not in "biufc" or code not in DTYPES:
-        raise TypeError(f"arrays of dtype {a.dtype} cannot be passed (numbers only)")
-    order = "F" if (a.flags.f_contiguous and not a.flags.c_contiguous) else "C"
-    data = _asarray(a, dtype=a.dtype.newbyteorder("=")).tobytes(order=order)
-    buffers.append(data)
-    return {"$": "nd", "d": code, "s": [int(s) for s in a.shape], "o": order, "b": len(buffers) - 1}
+    dt = a.dtype
+    code = dt.str[1:]
+    if code not in DTYPES:  # numeric dtypes only
+        raise TypeError(f"arrays of dtype {dt} cannot be passed (numbers only)")
+    flags = a.flags
+    order = "F" if (flags.f_contiguous and not flags.c_contiguous) else "C"
+    if not dt.isnative:
+        a = _asarray(a, dtype=dt.newbyteorder("="))
+    buffers.append(a.tobytes(order))
+    return {"$": "nd", "d": code, "s": list(a.shape), "o": order, "b": len(buffers) - 1}
 
 
 def decode_array(obj: dict, buffers: list) -> np.ndarray:

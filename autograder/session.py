@@ -251,11 +251,12 @@ class WorkerProcess:
     ) -> Any:
         rngs: dict[int, np.random.Generator] = {}
         bufs: list = []
+        sent: dict = {}
         header = {
             "op": "call",
             "name": proxy.__name__,
-            "args": self.encode(list(args), bufs, rngs),
-            "kwargs": self.encode(dict(kwargs), bufs, rngs),
+            "args": self.encode(list(args), bufs, rngs, 0, sent),
+            "kwargs": self.encode(dict(kwargs), bufs, rngs, 0, sent),
         }
         msg, rbufs = self.request(header, bufs, proxy.__name__, deadline, reason)
         self._note_forbidden(msg.get("forbidden"))
@@ -268,7 +269,10 @@ class WorkerProcess:
             raise Incident("crash", f"the worker answered out of turn in `{proxy.__name__}`")
         try:
             value = self.decode(msg.get("value"), rbufs)
-            proxy.__numdl_modified__ = modified_arguments(header, bufs, msg, rbufs)[:50]
+            modified = modified_arguments(sent, bufs, msg, rbufs)
+            if modified:
+                modified = self._name_arrays(header, modified, proxy.__name__, deadline, reason)
+            proxy.__numdl_modified__ = modified[:50]
             states = msg.get("rngs", [])
             for item in states if isinstance(states, list) else []:
                 if isinstance(item, list) and len(item) == 2 and item[0] in rngs:
@@ -281,6 +285,25 @@ class WorkerProcess:
             ) from None
         return value
 
+    def _name_arrays(
+        self, header: dict, modified: list[int], what: str, deadline: float, reason: str
+    ) -> list[str]:
+        """Names of the modified argument arrays (by buffer index): the worker's parameter
+        names (asked for only now; best effort), else their position in the call."""
+        msg, _ = self.request({"op": "names"}, [], what, deadline, reason)
+        names = msg.get("names") if msg.get("op") == "names" else None
+        names = names if isinstance(names, dict) else {}
+        paths: dict = {}
+        for i, v in enumerate(header["args"]["v"]):
+            _sent_arrays(v, paths, f"argument {i + 1}")
+        for k, v in zip(header["kwargs"]["k"], header["kwargs"]["v"]):
+            _sent_arrays(v, paths, str(k))
+        out = []
+        for b in modified:
+            name = names.get(str(b))
+            out.append(name[:200] if isinstance(name, str) else paths[b][2])
+        return out
+
     def _note_forbidden(self, hits: Any) -> None:
         """Keep the worker's report of forbidden calls (untrusted: plain strings only)."""
         for h in hits[:100] if isinstance(hits, list) else []:
@@ -292,12 +315,26 @@ class WorkerProcess:
                     self.forbidden.append(item)
 
     # ------------------------------------------------------------------ values
-    def encode(self, x: Any, bufs: list, rngs: dict, depth: int = 0) -> Any:
-        """A test-side value as plain data for the worker (handles for callables)."""
+    def encode(
+        self, x: Any, bufs: list, rngs: dict, depth: int = 0, arrays: dict | None = None
+    ) -> Any:
+        """A test-side value as plain data for the worker (handles for callables).
+
+        ``arrays`` receives ``{buffer index: (dtype code, shape)}`` of the arrays sent (not
+        the numpy scalars): the arguments whose state after the call is checked.
+        """
         if x is None or type(x) in (bool, int, float, str):
             return x
         if depth > P.MAX_DEPTH:
             raise TypeError("the value is nested too deeply to be passed to student code")
+        if type(x) is np.ndarray:
+            obj = P.encode_array(x, bufs)
+            if arrays is not None:
+                arrays[obj["b"]] = (obj["d"], obj["s"])
+            return obj
+        if type(x) in (list, tuple):
+            tag = "tuple" if type(x) is tuple else "list"
+            return {"$": tag, "v": [self.encode(v, bufs, rngs, depth + 1, arrays) for v in x]}
         if isinstance(x, np.generic):
             if x.dtype.kind not in "biufc":
                 raise TypeError(f"cannot pass a {type(x).__name__} to student code")
@@ -309,17 +346,17 @@ class WorkerProcess:
         if isinstance(x, complex):
             return {"$": "c", "v": [x.real, x.imag]}
         if isinstance(x, np.ndarray):
-            return P.encode_array(np.asarray(x), bufs)
+            return self.encode(np.asarray(x), bufs, rngs, depth, arrays)
         if isinstance(x, list | tuple):
             tag = "tuple" if isinstance(x, tuple) else "list"
-            return {"$": tag, "v": [self.encode(v, bufs, rngs, depth + 1) for v in x]}
+            return {"$": tag, "v": [self.encode(v, bufs, rngs, depth + 1, arrays) for v in x]}
         if isinstance(x, dict):
             if not all(isinstance(k, str) for k in x):
                 raise TypeError("only dicts with str keys can be passed to student code")
             return {
                 "$": "dict",
                 "k": [str(k) for k in x],
-                "v": [self.encode(v, bufs, rngs, depth + 1) for v in x.values()],
+                "v": [self.encode(v, bufs, rngs, depth + 1, arrays) for v in x.values()],
             }
         if isinstance(x, np.random.Generator):
             i = len(rngs)
@@ -422,40 +459,29 @@ def _sent_arrays(obj: Any, found: dict, path: str = "") -> None:
                 _sent_arrays(v, found, f"{path}[{k!r}]")
 
 
-def modified_arguments(header: dict, bufs: list, msg: dict, rbufs: list) -> list[str]:
-    """The argument arrays that a call modified in place, decided here from bytes.
+def modified_arguments(sent: dict, bufs: list, msg: dict, rbufs: list) -> list[int]:
+    """The buffer indices of the argument arrays a call modified in place, decided here.
 
-    The worker returns, for every array it received, its shape, dtype and bytes after the
-    call; they are compared with what was sent. The worker's own process may have been
-    patched by student code, so no comparison happens there. Names come from the worker
-    (parameter names, best effort) or, failing that, from the position in the call.
+    ``sent`` is ``{buffer index: (dtype code, shape)}`` of the arrays sent. The worker
+    returns, for every array it received, its shape, dtype and bytes after the call; they
+    are compared with what was sent. The worker's own process may have been patched by
+    student code, so no comparison happens there.
     """
-    sent: dict = {}
-    for i, v in enumerate(header["args"]["v"]):
-        _sent_arrays(v, sent, f"argument {i + 1}")
-    for k, v in zip(header["kwargs"]["k"], header["kwargs"]["v"]):
-        _sent_arrays(v, sent, str(k))
-    after, names = msg.get("after", []), msg.get("names", {})
-    if not isinstance(after, list) or not isinstance(names, dict):
+    after = msg.get("after", [])
+    if type(after) is not list:
         raise P.ProtocolError("bad state of the arguments")
     seen, modified = set(), []
     for item in after:
-        if not (isinstance(item, list) and len(item) == 4):
+        if not (type(item) is list and len(item) == 4):
             raise P.ProtocolError("bad state of an argument")
         b, shape, dtype, k = item
         if b not in sent or b in seen or type(k) is not int or not 0 <= k < len(rbufs):
             raise P.ProtocolError("bad state of an argument")
         seen.add(b)
-        code, shape0, path = sent[b]
-        if (
-            shape != shape0
-            or not isinstance(dtype, str)
-            or dtype[1:] != code
-            or memoryview(rbufs[k]) != memoryview(bufs[b])
-        ):
-            name = names.get(str(b))
-            modified.append(str(name)[:200] if isinstance(name, str) else path)
-    if seen != set(sent):
+        code, shape0 = sent[b]
+        if shape != shape0 or type(dtype) is not str or dtype[1:] != code or rbufs[k] != bufs[b]:
+            modified.append(b)
+    if len(seen) != len(sent):
         raise P.ProtocolError("the state of some arguments is missing")
     return modified
 

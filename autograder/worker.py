@@ -31,6 +31,10 @@ import signal
 import sys
 from typing import Any
 
+import numpy as np
+
+from autograder import protocol as P
+
 PRELOAD = (
     "numpy numpy.linalg numpy.fft numpy.random numpy.testing numpy.polynomial "
     "scipy scipy.linalg scipy.sparse scipy.sparse.linalg scipy.special scipy.optimize "
@@ -240,16 +244,13 @@ class Server:
         self.mod: Any = None
         self.handles: dict[int, Any] = {}
         self.ids = itertools.count(1)
+        self.last: tuple = (None, (), {}, [])  # the last call: function, arguments, arrays
         import numdl.activations as acts
 
         self.acts = acts
 
     # ------------------------------------------------------------------ encoding results
     def encode(self, x: Any, bufs: list, depth: int = 0) -> Any:
-        import numpy as np
-
-        from autograder import protocol as P
-
         if x is None or type(x) in (bool, str, int, float):
             return x
         if isinstance(x, np.generic) and x.dtype.kind in "biufc":
@@ -292,11 +293,16 @@ class Server:
     # ------------------------------------------------------------------ decoding arguments
     def decode(self, obj: Any, bufs: list, rngs: dict, sent: list | None = None) -> Any:
         """A value from the grader; ``sent`` collects ``(buffer index, order, array)``."""
-        from autograder import protocol as P
-
         if obj is None or type(obj) in (bool, int, float, str):
             return obj
-        tag = obj.get("$")
+        tag = obj["$"]
+        if tag == "nd":
+            a = _array_from(obj, bufs)
+            if obj.get("scalar") and a.ndim == 0:
+                return a[()]
+            if sent is not None:
+                sent.append((obj["b"], obj["o"], a))
+            return a
         if tag in ("list", "tuple"):
             items = [self.decode(v, bufs, rngs, sent) for v in obj["v"]]
             return items if tag == "list" else tuple(items)
@@ -304,13 +310,6 @@ class Server:
             return {k: self.decode(v, bufs, rngs, sent) for k, v in zip(obj["k"], obj["v"])}
         if tag == "c":
             return complex(*obj["v"])
-        if tag == "nd":
-            a = P.decode_array(obj, bufs)
-            if obj.get("scalar") and a.ndim == 0:
-                return a[()]
-            if sent is not None:
-                sent.append((obj["b"], obj.get("o", "C"), a))
-            return a
         if tag == "rng":
             gen = P.decode_rng(obj)
             rngs[obj["i"]] = gen
@@ -339,7 +338,6 @@ class Server:
         return call
 
     def linear_operator(self, obj: dict) -> Any:
-        import numpy as np
         from scipy.sparse.linalg import LinearOperator
 
         h = obj["h"]
@@ -361,8 +359,6 @@ class Server:
 
     def callback(self, h: int, method: str, args: list, kwargs: dict) -> Any:
         """Run a grader-side callable; serve nested calls while waiting for its result."""
-        from autograder import protocol as P
-
         bufs: list = []
         header = {
             "op": "callback",
@@ -379,8 +375,7 @@ class Server:
                 return self.decode(msg["value"], rbufs, {})
             if op == "cb_error":
                 raise rebuild_exception(msg["error"])
-            if op == "call":
-                self.serve_call(msg, rbufs)
+            self.serve(op, msg, rbufs)
 
     def student_function(self, name: str) -> Any:
         fn = getattr(self.mod, name, None) if self.mod is not None else None
@@ -390,8 +385,6 @@ class Server:
 
     # ------------------------------------------------------------------ requests
     def serve_import(self) -> None:
-        from autograder import protocol as P
-
         try:
             self.mod = importlib.import_module(f"numdl.{self.module}")
             forbidden_calls()  # calls at import time belong to no question (the scan flags them)
@@ -402,22 +395,19 @@ class Server:
         P.send(self.wfd, reply)
 
     def serve_call(self, msg: dict, bufs: list) -> None:
-        from autograder import protocol as P
-
         rngs: dict = {}
         sent: list = []
         try:
             fn = self.student_function(msg["name"])
             args = self.decode(msg["args"], bufs, rngs, sent)
             kwargs = self.decode(msg["kwargs"], bufs, rngs, sent)
-            names = _array_names(fn, args, kwargs, sent)
+            self.last = (fn, args, kwargs, sent)
             value = fn(*args, **kwargs)
             out: list = []
             reply = {
                 "op": "result",
                 "value": self.encode(value, out),
                 "after": _after_state(sent, out),
-                "names": names,
                 "rngs": [[i, g.bit_generator.state] for i, g in rngs.items()],
                 "forbidden": forbidden_calls(),
             }
@@ -427,21 +417,41 @@ class Server:
         flush_output()
         P.send(self.wfd, reply, out)
 
-    def loop(self) -> None:
-        from autograder import protocol as P
+    def serve_names(self) -> None:
+        """The names of the last call's argument arrays (asked for when some were modified)."""
+        fn, args, kwargs, sent = self.last
+        P.send(self.wfd, {"op": "names", "names": _array_names(fn, args, kwargs, sent)})
 
+    def serve(self, op: Any, msg: dict, bufs: list) -> None:
+        if op == "call":
+            self.serve_call(msg, bufs)
+        elif op == "names":
+            self.serve_names()
+        elif op == "import":
+            self.serve_import()
+        elif op == "bye":
+            os._exit(0)
+
+    def loop(self) -> None:
         while True:
             try:
                 msg, bufs = P.recv(self.rfd)
             except P.Closed:
                 os._exit(0)
-            op = msg.get("op")
-            if op == "import":
-                self.serve_import()
-            elif op == "call":
-                self.serve_call(msg, bufs)
-            elif op == "bye":
-                os._exit(0)
+            self.serve(msg.get("op"), msg, bufs)
+
+
+_DTYPES: dict[str, Any] = {}
+
+
+def _array_from(obj: dict, bufs: list) -> Any:
+    """A fresh, writeable ndarray from an ``nd`` object of the grader (trusted: not checked
+    again, unlike :func:`autograder.protocol.decode_array` on the grader's side)."""
+    dtype = _DTYPES.get(obj["d"])
+    if dtype is None:
+        dtype = _DTYPES[obj["d"]] = P._dtype(obj["d"])
+    order = obj["o"]
+    return P._frombuffer(bufs[obj["b"]], dtype=dtype).reshape(obj["s"], order=order).copy(order)
 
 
 def _after_state(sent: list, out: list) -> list:
@@ -485,8 +495,6 @@ def _signature(fn: Any) -> inspect.Signature:
 
 def arrays_of(fn: Any, args: tuple, kwargs: dict):
     """``(description, array)`` for every ndarray among the arguments (named when possible)."""
-    import numpy as np
-
     try:
         bound = _signature(fn).bind_partial(*args, **kwargs).arguments
         named = list(bound.items())
@@ -569,7 +577,6 @@ def preload(lean: bool = False) -> None:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001, S112 - missing optional modules
             continue
-    from autograder import protocol  # noqa: F401 - needed after the privilege drop
 
 
 def prepare(base: str, preimport: list[str], module: str) -> None:
@@ -590,8 +597,6 @@ def prepare(base: str, preimport: list[str], module: str) -> None:
 def run(cfg: dict) -> None:
     """Set up the sandbox described by ``cfg`` in this (fresh) process and serve forever."""
     import time
-
-    from autograder import protocol
 
     t0 = time.perf_counter()
     engine, staged, base = cfg["engine"], cfg["staged"], cfg["base"]
@@ -620,5 +625,5 @@ def run(cfg: dict) -> None:
     sys.path[:] = [p for p in sys.path if p and p != engine]
     os.environ["HOME"] = os.environ["TMPDIR"] = staged
     server = Server(cfg["rfd"], cfg["wfd"], cfg["module"])
-    protocol.send(cfg["wfd"], {"op": "ready", "sandbox": info})
+    P.send(cfg["wfd"], {"op": "ready", "sandbox": info})
     server.loop()

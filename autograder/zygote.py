@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import json
 import os
 import select
@@ -104,6 +105,7 @@ class Zygote:
             for fd in fds:
                 os.close(fd)
             raise
+        gc.freeze()  # the fork server's objects: never scanned (nor copied) by a worker's gc
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the worker
             try:
