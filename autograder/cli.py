@@ -9,11 +9,12 @@ import argparse
 import pathlib
 import sys
 
-from autograder import inprocess, modules, preflight, release, testfiles
+# light imports only: ``grade`` starts its fork server before the tests' imports (otter)
+from autograder import modules, preflight
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from autograder import gradescope, hints
+    from autograder import gradescope, hints, release
 
     for name in hints.write_tables():
         print(f"rebuilt the hint table {hints.table_path(name).relative_to(modules.ROOT)}")
@@ -27,6 +28,8 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Run a module's tests in-process on a trusted file (default: the reference)."""
+    from autograder import inprocess, testfiles
+
     mod = modules.get(args.module)
     if args.path:
         preflight.module_file(args.path, args.module)
@@ -43,17 +46,17 @@ def cmd_grade(args: argparse.Namespace) -> int:
     preflight.existing(args.submissions)
     preflight.writable_folder(args.out)
     preflight.same_module(pathlib.Path(args.out), args.module)
-    if len(args.submissions) == 1:  # Gradescope's case: the fork server imports numpy
-        sandbox.prestart(lean=True)  # meanwhile (a batch starts one per grader process)
+    spec = sandbox.Spec.from_registry(args.module)
+    if len(args.submissions) == 1:  # Gradescope's case: the fork server imports numpy and
+        sandbox.prestart(lean=True, spec=spec)  # the provided modules while the tests load
     import warnings
 
-    from autograder import grader
-    from autograder.sandbox import Limits, Spec
+    from autograder import grader, inprocess
+    from autograder.sandbox import Limits
 
     warnings.filterwarnings("ignore", category=RuntimeWarning)  # from tests on wrong answers
 
     inprocess.ensure_reference_on_path()
-    spec = Spec.from_registry(args.module)
     limits = Limits(timeout=args.timeout)
     if args.memory_mb:
         limits.memory = int(args.memory_mb) << 20

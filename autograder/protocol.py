@@ -85,6 +85,7 @@ def pack(header: dict, buffers: list[bytes | memoryview]) -> list[bytes | memory
 
 
 _dumps = json.JSONEncoder(separators=(",", ":")).encode
+_loads = json.JSONDecoder().decode
 
 
 #: buffers up to this size are copied into the frame's first piece; larger ones are written
@@ -158,7 +159,7 @@ def recv(fd: int, deadline: float | None = None) -> tuple[dict, list[memoryview]
     if sum(lens) + nj > MAX_FRAME:
         raise ProtocolError(f"frame too large ({sum(lens) + nj} bytes)")
     try:
-        header = json.loads(meta[LEN.size * nb :])
+        header = _loads(meta[LEN.size * nb :].decode())
     except (ValueError, RecursionError) as e:
         raise ProtocolError(f"bad JSON header: {e}") from None
     if not isinstance(header, dict):

@@ -174,6 +174,7 @@ class ZygoteClient:
         self.proc: subprocess.Popen | None = None
         self.home, self.lock_fd = private_tempdir("numdl-zygote-")
         self.ready = False
+        self.pending = 0  # answers to read before the next request's (see prepare_soon)
         self._start()
 
     def _start(self) -> None:
@@ -204,6 +205,7 @@ class ZygoteClient:
             theirs.close()
         self.sock = ours
         self.ready = False
+        self.pending = 0
 
     def _wait_ready(self) -> None:
         self.sock.settimeout(self.startup_timeout)
@@ -221,11 +223,21 @@ class ZygoteClient:
                 self._start()
             if not self.ready:
                 self._wait_ready()
+            while self.pending:  # a failed prepare is tried again (and reported) by a spawn
+                self.pending -= 1
+                self.sock.recv(1 << 16)
             socket.send_fds(self.sock, [json.dumps(msg).encode()], list(fds))
             data = self.sock.recv(1 << 16)
             if not data:
                 raise OSError("the fork server died")
             return json.loads(data)
+
+    def prepare_soon(self, cfg: dict) -> None:
+        """Have the fork server import the run's modules (:func:`prepare_config`) now, while
+        the grader goes on; its answer is read before the next request's."""
+        with self.lock:
+            self.sock.send(json.dumps({"op": "prepare", "cfg": cfg}).encode())
+            self.pending += 1
 
     def close(self) -> None:
         if self.proc is not None:
@@ -239,19 +251,31 @@ class ZygoteClient:
             os.close(self.lock_fd)
 
 
-_PRESTARTED: list[ZygoteClient] = []
+_PRESTARTED: list[tuple[ZygoteClient, Staging | None]] = []
 
 
-def prestart(startup_timeout: float = 60.0, lean: bool = False) -> None:
-    """Start a fork server now (it imports numpy/scipy while the grader loads its tests)."""
+def prestart(startup_timeout: float = 60.0, lean: bool = False, spec: Spec | None = None) -> None:
+    """Start a fork server now (it imports numpy/scipy while the grader loads its tests).
+
+    With ``spec``, the run's staging folder is made now too, and the fork server imports the
+    run's provided modules at once instead of at the first spawn (the next
+    :class:`Environment` adopts both).
+    """
     if not _PRESTARTED:
-        _PRESTARTED.append(ZygoteClient(startup_timeout, lean))
+        client = ZygoteClient(startup_timeout, lean)
+        staging = Staging() if spec is not None else None
+        if spec is not None:
+            client.prepare_soon(prepare_config(spec, staging))
+        _PRESTARTED.append((client, staging))
 
 
 def discard_prestarted() -> None:
     """Stop a fork server that was started but never used (e.g. nothing left to grade)."""
     while _PRESTARTED:
-        _PRESTARTED.pop().close()
+        client, staging = _PRESTARTED.pop()
+        client.close()
+        if staging is not None:
+            staging.cleanup()
 
 
 # ---------------------------------------------------------------------------- staging
@@ -331,6 +355,22 @@ class Staging:
 
 #: Provided modules not imported up front (``plotting`` would import matplotlib: 1-2 s).
 LAZY = ("__init__", "plotting")
+
+
+def prepare_config(spec: Spec, staging: Staging) -> dict:
+    """What the fork server imports once per run: ``base`` (the shared folder), the provided
+    modules and prerequisites to import from it (``preimport``), the graded ``module``."""
+    return {
+        "base": str(staging.base(spec)),
+        "module": spec.module,
+        "preimport": [
+            n
+            for n in (*spec.provided, *spec.prereqs)
+            if n not in LAZY and (spec.package / f"{n}.py").exists()
+        ],
+    }
+
+
 #: World-readable places hidden from every worker (besides the grader's own folders).
 COMMON_SECRETS = (
     "/tmp",
@@ -378,11 +418,11 @@ class Environment:
 
     def __init__(self, limits: Limits, secret: Sequence[pathlib.Path], lean: bool = False) -> None:
         self.limits = limits
-        self.staging = Staging()
         self.hide = hide_list(secret)
-        self.zygote = (
-            _PRESTARTED.pop() if _PRESTARTED else ZygoteClient(limits.startup_timeout, lean)
+        zygote, staging = (
+            _PRESTARTED.pop() if _PRESTARTED else (ZygoteClient(limits.startup_timeout, lean), None)
         )
+        self.zygote, self.staging = zygote, staging or Staging()
 
     def close(self) -> None:
         self.zygote.close()

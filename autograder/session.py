@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from autograder import protocol as P
-from autograder.sandbox import ENGINE, LAZY, Environment, Incident, Spec, is_root
+from autograder.sandbox import ENGINE, Environment, Incident, Spec, is_root, prepare_config
 from autograder.zygote import kill_uid
 
 _SAFE_EXCEPTIONS = {
@@ -93,18 +93,12 @@ class WorkerProcess:
         self.ofd, o2 = os.pipe()
         self.fds = [self.rfd, self.wfd, self.ofd]
         cfg = {
+            **prepare_config(self.spec, staging),
             "engine": str(ENGINE),
             "staged": str(self.dir),
-            "base": str(staging.base(self.spec)),
-            "module": self.spec.module,
             "uid": self.uid,
             "hide": self.env.hide,
             "limits": self.limits.rlimits(is_root()),
-            "preimport": [
-                n
-                for n in (*self.spec.provided, *self.spec.prereqs)
-                if n not in LAZY and (self.spec.package / f"{n}.py").exists()
-            ],
         }
         try:
             reply = self.env.zygote.request({"op": "spawn", "cfg": cfg}, [r1, w2, o2])

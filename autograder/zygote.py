@@ -8,6 +8,8 @@ descriptors attached (``SCM_RIGHTS``):
   runs :func:`autograder.worker.run` with the given configuration; answer its pid. The first
   spawn of a run imports the provided modules from the run's base folder and wraps the
   forbidden routines (:func:`autograder.worker.prepare`), once for all its workers;
+- ``prepare`` (the ``cfg`` of :func:`autograder.sandbox.prepare_config`): do the first
+  spawn's imports now (sent early, when the run's modules are known before its first worker);
 - ``reap`` ``{"pid", "uid", "grace"}``: give the worker ``grace`` seconds to exit by itself,
   then kill it, its process group and every process of its uid; answer how it ended.
 
@@ -181,6 +183,12 @@ class Zygote:
                 try:
                     reply = {"pid": self.spawn(msg["cfg"], fds)}
                 except Exception as e:  # noqa: BLE001 - told to the grader, which scores it
+                    reply = {"error": f"{type(e).__name__}: {e}"}
+            elif msg["op"] == "prepare":
+                try:
+                    self.prepare(msg["cfg"])
+                    reply = {"ok": True}
+                except Exception as e:  # noqa: BLE001 - the next spawn tries again and reports
                     reply = {"error": f"{type(e).__name__}: {e}"}
             elif msg["op"] == "reap":
                 for fd in fds:
