@@ -6,6 +6,8 @@ Bad input (see :mod:`autograder.preflight`) prints one line ``error: ...`` and e
 from __future__ import annotations
 
 import argparse
+import atexit
+import os
 import pathlib
 import sys
 
@@ -204,3 +206,12 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def exit_now(code: int) -> None:
+    """Exit with ``code`` without the interpreter's teardown of numpy, scipy and otter (about
+    50 ms, which every cold Gradescope submission would pay); exit handlers still run."""
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(code)

@@ -97,7 +97,7 @@ def build_all(dest: pathlib.Path | None = None) -> list[pathlib.Path]:
 
 def run(root: pathlib.Path, module: str) -> dict:
     """Grade ``root/submission`` with the engine in ``root/source``; write the results."""
-    from autograder import grader, results, submissions
+    from autograder import sandbox
     from autograder.sandbox import Environment, Limits, Spec, UidSlot, is_root
 
     source = pathlib.Path.cwd()
@@ -116,14 +116,20 @@ def run(root: pathlib.Path, module: str) -> dict:
         api=info["api"],
         secret=[source, root],
     )
+    sandbox.prestart(lean=True, spec=spec)  # its imports overlap with the tests' (otter)
+    from autograder import grader, results, submissions
+
     if is_root():
         os.chmod(source, 0o700)  # even without mount namespaces, workers cannot read it
     out = root / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    sub = submissions.resolve(root / "submission", module)
-    limits = Limits(timeout=float(os.environ.get("AUTOGRADER_TIMEOUT", 10)))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        sub = submissions.resolve(root / "submission", module)
+        limits = Limits(timeout=float(os.environ.get("AUTOGRADER_TIMEOUT", 10)))
+        env = Environment(limits, grader.default_hide(spec, out, [sub.path]), lean=True)
+    finally:
+        sandbox.discard_prestarted()  # left only if the environment could not be made
     slot = UidSlot() if is_root() else None
-    env = Environment(limits, grader.default_hide(spec, out, [sub.path]), lean=True)
     try:
         rec = grader.grade_submission(spec, sub, env=env, uid=slot.uid if slot else None)
     finally:
@@ -146,4 +152,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from autograder.cli import exit_now
+
+    exit_now(main())
