@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .
+	@# bytecode now: with PYTHONDONTWRITEBYTECODE set, every grading process would compile it
+	$(PY) -m compileall -q autograder solutions > /dev/null
 	touch $(STAMP)
 
 test: install

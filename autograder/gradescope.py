@@ -32,6 +32,7 @@ set -euo pipefail
 cd /autograder/source
 python3 -m pip install --quiet --upgrade pip
 python3 -m pip install --quiet -r requirements.txt
+python3 -m compileall -q . > /dev/null  # bytecode once, not per submission
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash

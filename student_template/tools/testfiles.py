@@ -18,31 +18,62 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-def _import_otter_lightly() -> None:
-    """Make ``import otter.test_files`` skip ``otter/__init__.py`` (0.7 s: pandas, nbconvert...).
+def _lazy_package(name: str, **preset: Any) -> types.ModuleType | None:
+    """Install package ``name`` without running its ``__init__.py`` until it is needed.
 
-    A cold grading run (one Gradescope container per submission) pays this on every
-    submission. The real ``otter`` package module is installed with its real search path, so
-    ``otter.test_files`` and its classes are otter's own; the first access to any other
-    attribute of ``otter`` runs the real ``__init__`` in place, so nothing else changes.
+    The module has the package's real search path, so its submodules are the package's
+    own; ``preset`` attributes are there at once; the first access to any other attribute
+    runs the real ``__init__`` in place, so nothing else changes. ``None`` if ``name`` is
+    already imported or not installed.
     """
-    if "otter" in sys.modules:
-        return
-    spec = importlib.util.find_spec("otter")
+    if name in sys.modules:
+        return None
+    spec = importlib.util.find_spec(name)
     if spec is None or spec.origin is None:
-        return
-    pkg = types.ModuleType("otter")
+        return None
+    pkg = types.ModuleType(name)
     pkg.__path__ = list(spec.submodule_search_locations or [])
-    pkg.__file__, pkg.__spec__, pkg.__package__ = spec.origin, spec, "otter"
+    pkg.__file__, pkg.__spec__, pkg.__package__ = spec.origin, spec, name
+    pkg.__dict__.update(preset)
 
-    def complete(name: str):
+    def complete(attr: str):
         del pkg.__dict__["__getattr__"]
         with open(spec.origin) as f:
             exec(compile(f.read(), spec.origin, "exec"), pkg.__dict__)
-        return pkg.__dict__[name] if name in pkg.__dict__ else getattr(pkg, name)
+        return pkg.__dict__[attr] if attr in pkg.__dict__ else getattr(pkg, attr)
 
     pkg.__getattr__ = complete
-    sys.modules["otter"] = pkg
+    sys.modules[name] = pkg
+    if "." in name:
+        parent, _, child = name.rpartition(".")
+        setattr(sys.modules[parent], child, pkg)
+    return pkg
+
+
+def _import_otter_lightly() -> None:
+    """Import ``otter.test_files.ExceptionTestFile`` without the rest of otter.
+
+    ``otter/__init__.py`` costs 0.7 s (pandas, nbconvert...) and ``otter/test_files/
+    __init__.py`` 0.13 s more (nbformat, IPython, for the other test formats); a cold
+    grading run (one Gradescope container per submission) would pay both on every
+    submission. Both packages are installed lazily (``_lazy_package``): the exception-based
+    format's own module and what test files import from the package (``test_case``) are
+    otter's real objects, and any other use of either package imports it in full.
+    """
+    _lazy_package("otter")
+    tf = _lazy_package("otter.test_files")
+    if tf is None:
+        return
+    # import_module, not ``from ... import``: that would ask the package for the names first
+    mods = [
+        importlib.import_module(f"otter.test_files.{m}")
+        for m in ("abstract_test", "exception_test")
+    ]
+    for mod in mods:
+        own = {k: v for k, v in vars(mod).items() if getattr(v, "__module__", "") == mod.__name__}
+        tf.__dict__.update(own)  # what the module defines (``TestFile``, ``test_case``...)
+    for mod in mods:  # the submodules stay attributes
+        setattr(tf, mod.__name__.rpartition(".")[2], mod)
 
 
 _import_otter_lightly()
