@@ -16,6 +16,7 @@ Both sides share this module; each side decides which tags it accepts.
 from __future__ import annotations
 
 import json
+import json.scanner
 import os
 import select
 import struct
@@ -26,7 +27,7 @@ import numpy as np
 
 # References taken when this module is imported, i.e. in the worker before any student code
 # runs: a submission that later replaces ``numpy.asarray`` & co. cannot change how values cross.
-_asarray, _array, _frombuffer, _dtype = np.asarray, np.array, np.frombuffer, np.dtype
+_asarray, _frombuffer, _dtype = np.asarray, np.frombuffer, np.dtype
 
 HEAD = struct.Struct("!II")
 LEN = struct.Struct("!Q")
@@ -43,6 +44,7 @@ DTYPES = frozenset(
 BIT_GENERATORS = frozenset(["PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64"])
 #: scipy.sparse formats sent by their own arrays; the others go through COO.
 SPARSE_FORMATS = frozenset(["csr", "csc", "coo", "bsr", "dia", "lil", "dok"])
+_DTYPE_OF = {code: _dtype(code) for code in DTYPES}
 
 
 class ProtocolError(Exception):
@@ -84,8 +86,56 @@ def pack(header: dict, buffers: list[bytes | memoryview]) -> list[bytes | memory
     return pieces
 
 
-_dumps = json.JSONEncoder(separators=(",", ":")).encode
-_loads = json.JSONDecoder().decode
+def _json_encoder() -> Any:
+    """``value -> str``: JSON, compact, NaN/inf allowed (as ``json.dumps``), no circularity
+    check (headers are built fresh, depth-limited). One C encoder made once, not one per
+    call as ``JSONEncoder.encode`` does (half the cost of a small header)."""
+    enc = json.JSONEncoder(separators=(",", ":"))
+    chunks = json.encoder.c_make_encoder
+    if chunks is None:  # pragma: no cover - CPython always has the C accelerator
+        return enc.encode
+    make = chunks(
+        None,
+        enc.default,
+        json.encoder.c_encode_basestring_ascii,
+        None,
+        ":",
+        ",",
+        False,
+        False,
+        True,
+    )
+    join = "".join
+
+    def dumps(value: Any) -> str:
+        return join(make(value, 0))
+
+    return dumps
+
+
+def _json_decoder() -> Any:
+    """``str -> value``: exactly one JSON value, nothing around it (``ValueError`` else);
+    the C scanner called directly (``JSONDecoder.decode`` adds two regex matches)."""
+    dec = json.JSONDecoder()
+    scan = json.scanner.c_make_scanner
+    if scan is None:  # pragma: no cover - CPython always has the C accelerator
+        return dec.decode
+    scan_once = scan(dec)
+
+    def loads(text: str) -> Any:
+        try:
+            value, end = scan_once(text, 0)
+        except StopIteration as e:
+            raise ValueError(f"expecting a JSON value at {e.value}") from None
+        if end != len(text):
+            raise ValueError(f"extra data after the JSON value at {end}")
+        return value
+
+    return loads
+
+
+_dumps = _json_encoder()
+_loads = _json_decoder()
 
 
 #: buffers up to this size are copied into the frame's first piece; larger ones are written
@@ -122,54 +172,85 @@ def write_all(fd: int, pieces: list[bytes | memoryview], deadline: float | None 
             view = view[n:]
 
 
-def read_exact(fd: int, n: int, deadline: float | None = None) -> bytearray:
-    """Read exactly ``n`` bytes (``Closed`` at end of file).
+#: bytes a :class:`Reader` reads at once: a small frame complete in the pipe costs one read
+CHUNK = 1 << 16
 
-    On a non-blocking ``fd``, bytes not there yet are waited for until ``deadline``
-    (``Timeout``); bytes already there are read at once, without a ``select``.
+
+class Reader:
+    """The frames arriving on one file descriptor, read in as few system calls as possible.
+
+    Up to :data:`CHUNK` bytes are read at once (the header, the lengths, the JSON and the
+    small buffers of a frame together); the rest of a large frame is read straight into its
+    own memory. Bytes read ahead belong to the next frame, so every frame of ``fd`` must be
+    read through the same reader. On a non-blocking ``fd``, bytes not there yet are waited
+    for until ``deadline`` (``Timeout``); bytes already there are read without a ``select``.
     """
-    out = bytearray(n)
-    view = memoryview(out)
-    got = 0
-    while got < n:
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.ahead: bytes = b""  # read, not yet taken: ahead[pos:]
+        self.pos = 0
+
+    def take(self, n: int, deadline: float | None = None) -> bytes | bytearray:
+        """The next ``n`` bytes (``Closed`` at end of file)."""
+        ahead, pos = self.ahead, self.pos
+        have = len(ahead) - pos
+        if have >= n:
+            self.pos = pos + n
+            return ahead[pos : pos + n]
+        out = bytearray(n)
+        out[:have] = ahead[pos:]
+        self.ahead, self.pos = b"", 0
+        view, got = memoryview(out), have
+        while got < n:
+            need = n - got
+            try:
+                if need >= CHUNK:  # large: straight into place
+                    k = os.readv(self.fd, [view[got : got + min(need, 8 << 20)]])
+                    chunk = None
+                else:
+                    chunk = os.read(self.fd, CHUNK)
+                    k = len(chunk)
+            except BlockingIOError:
+                _wait(self.fd, True, deadline)
+                continue
+            except OSError as e:
+                raise Closed(str(e)) from None
+            if k == 0:
+                raise Closed("end of file")
+            if chunk is not None:
+                k = min(k, need)
+                view[got : got + k] = chunk[:k]
+                if len(chunk) > k:
+                    self.ahead, self.pos = chunk, k
+            got += k
+        return out
+
+    def recv(self, deadline: float | None = None) -> tuple[dict, list[memoryview]]:
+        """Read one frame; sizes are checked before anything is allocated."""
+        nj, nb = HEAD.unpack(self.take(HEAD.size, deadline))
+        if nj > MAX_JSON or nb > MAX_BUFFERS:
+            raise ProtocolError(f"frame too large ({nj} bytes of JSON, {nb} buffers)")
+        meta = self.take(LEN.size * nb + nj, deadline)
+        lens = struct.unpack_from(f"!{nb}Q", meta)
+        if sum(lens) + nj > MAX_FRAME:
+            raise ProtocolError(f"frame too large ({sum(lens) + nj} bytes)")
         try:
-            k = os.readv(fd, [view[got : got + (8 << 20)]])
-        except BlockingIOError:
-            _wait(fd, True, deadline)
-            continue
-        except OSError as e:
-            raise Closed(str(e)) from None
-        if k == 0:
-            raise Closed("end of file")
-        got += k
-    return out
+            header = _loads(meta[LEN.size * nb :].decode())
+        except (ValueError, RecursionError) as e:
+            raise ProtocolError(f"bad JSON header: {e}") from None
+        if not isinstance(header, dict):
+            raise ProtocolError("the header is not an object")
+        data = memoryview(self.take(sum(lens), deadline)) if lens else memoryview(b"")
+        bufs, at = [], 0
+        for n in lens:
+            bufs.append(data[at : at + n])
+            at += n
+        return header, bufs
 
 
 def send(fd: int, header: dict, buffers: list | None = None, deadline: float | None = None) -> None:
     write_all(fd, pack(header, buffers or []), deadline)
-
-
-def recv(fd: int, deadline: float | None = None) -> tuple[dict, list[memoryview]]:
-    """Read one frame (three reads); sizes are checked before anything is allocated."""
-    nj, nb = HEAD.unpack(read_exact(fd, HEAD.size, deadline))
-    if nj > MAX_JSON or nb > MAX_BUFFERS:
-        raise ProtocolError(f"frame too large ({nj} bytes of JSON, {nb} buffers)")
-    meta = read_exact(fd, LEN.size * nb + nj, deadline)
-    lens = struct.unpack_from(f"!{nb}Q", meta)
-    if sum(lens) + nj > MAX_FRAME:
-        raise ProtocolError(f"frame too large ({sum(lens) + nj} bytes)")
-    try:
-        header = _loads(meta[LEN.size * nb :].decode())
-    except (ValueError, RecursionError) as e:
-        raise ProtocolError(f"bad JSON header: {e}") from None
-    if not isinstance(header, dict):
-        raise ProtocolError("the header is not an object")
-    data = memoryview(read_exact(fd, sum(lens), deadline))
-    bufs, at = [], 0
-    for n in lens:
-        bufs.append(data[at : at + n])
-        at += n
-    return header, bufs
 
 
 # ---------------------------------------------------------------------------- plain values
@@ -192,24 +273,21 @@ def encode_array(a: np.ndarray, buffers: list) -> dict:
 def decode_array(obj: dict, buffers: list) -> np.ndarray:
     """A fresh, writeable, plain ``ndarray`` built from an ``nd`` object (checked strictly)."""
     code, shape, order, b = obj.get("d"), obj.get("s"), obj.get("o", "C"), obj.get("b")
-    if code not in DTYPES or order not in ("C", "F"):
-        raise ProtocolError(f"bad array dtype {code!r}")
-    if (
-        not isinstance(shape, list)
-        or len(shape) > 32
-        or not all(type(s) is int and 0 <= s for s in shape)
-    ):
+    dtype = _DTYPE_OF.get(code) if type(code) is str else None
+    if dtype is None or (order != "C" and order != "F"):
+        raise ProtocolError(f"bad array dtype {str(code)[:20]!r} or order")
+    if type(shape) is not list or len(shape) > 32:
         raise ProtocolError("bad array shape")
-    if type(b) is not int or not 0 <= b < len(buffers):
-        raise ProtocolError("bad array buffer index")
-    dtype = _dtype(code)
     count = 1
     for s in shape:
+        if type(s) is not int or s < 0:
+            raise ProtocolError("bad array shape")
         count *= s
+    if type(b) is not int or not 0 <= b < len(buffers):
+        raise ProtocolError("bad array buffer index")
     if count * dtype.itemsize != len(buffers[b]):
         raise ProtocolError("array size does not match its buffer")
-    flat = _frombuffer(buffers[b], dtype=dtype, count=count)
-    return _array(flat.reshape(shape, order=order), order=order, copy=True)
+    return _frombuffer(buffers[b], dtype=dtype, count=count).reshape(shape, order=order).copy(order)
 
 
 def plain_scalar(x: Any) -> Any:

@@ -113,10 +113,11 @@ class WorkerProcess:
                 os.close(fd)
         os.set_blocking(self.wfd, False)  # both ends non-blocking: waits honour deadlines
         os.set_blocking(self.rfd, False)
+        self.frames = P.Reader(self.rfd)  # every frame from the worker goes through it
         self.reader = threading.Thread(target=self._capture, daemon=True)
         self.reader.start()
         try:
-            msg, _ = P.recv(self.rfd, time.monotonic() + self.limits.startup_timeout)
+            msg, _ = self.frames.recv(time.monotonic() + self.limits.startup_timeout)
         except (P.Timeout, P.Closed, P.ProtocolError) as e:
             self.kill(grace=0.5)
             raise Incident(
@@ -187,7 +188,7 @@ class WorkerProcess:
             budget -= time.monotonic() - t0
             while True:
                 t0 = time.monotonic()
-                msg, rbufs = P.recv(self.rfd, t0 + max(budget, 0.0))
+                msg, rbufs = self.frames.recv(t0 + max(budget, 0.0))
                 budget -= time.monotonic() - t0
                 if msg.get("op") != "callback":
                     return msg, rbufs

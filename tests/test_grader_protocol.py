@@ -268,7 +268,7 @@ def test_frames_are_checked_before_allocation():
     r, w = os.pipe()
     os.write(w, protocol.HEAD.pack(protocol.MAX_JSON + 1, 0))
     with pytest.raises(protocol.ProtocolError):
-        protocol.recv(r)
+        protocol.Reader(r).recv()
     os.close(r)
     os.close(w)
     bad = {"$": "nd", "d": "f8", "s": [10], "o": "C", "b": 0}
@@ -276,6 +276,57 @@ def test_frames_are_checked_before_allocation():
         protocol.decode_array(bad, [bytearray(8)])
     with pytest.raises(protocol.ProtocolError):
         protocol.decode_array({**bad, "d": "O"}, [bytearray(80)])
+
+
+@pytest.mark.parametrize(
+    "sizes", [[], [3, 0, 5], [protocol.CHUNK + 7], [10, 3 * protocol.CHUNK, 1]]
+)
+def test_reader_splits_and_joins_frames_in_any_chunks(sizes):
+    """Frames written back to back and read through odd-sized pipe writes come out whole."""
+    import os
+    import threading
+
+    rng = np.random.default_rng(0)
+    frames = [
+        ({"op": "x", "i": i}, [rng.bytes(n) for n in sizes[i:] + sizes[:i]]) for i in range(3)
+    ]
+    stream = b"".join(b"".join(bytes(p) for p in protocol.pack(h, b)) for h, b in frames)
+    r, w = os.pipe()
+
+    def feed():
+        at, step = 0, 1
+        while at < len(stream):
+            os.write(w, stream[at : at + step])
+            at, step = at + step, step * 3 + 1
+        os.close(w)
+
+    t = threading.Thread(target=feed)
+    t.start()
+    reader = protocol.Reader(r)
+    for header, bufs in frames:
+        got_header, got_bufs = reader.recv()
+        assert got_header == header
+        assert [bytes(b) for b in got_bufs] == bufs
+    with pytest.raises(protocol.Closed):
+        reader.recv()
+    t.join()
+    os.close(r)
+
+
+def test_reader_waits_until_the_deadline_on_a_nonblocking_pipe():
+    import os
+    import time
+
+    r, w = os.pipe()
+    os.set_blocking(r, False)
+    piece = b"".join(bytes(p) for p in protocol.pack({"op": "half"}, []))
+    os.write(w, piece[:5])  # a frame cut short
+    t0 = time.monotonic()
+    with pytest.raises(protocol.Timeout):
+        protocol.Reader(r).recv(time.monotonic() + 0.2)
+    assert 0.15 < time.monotonic() - t0 < 2
+    os.close(r)
+    os.close(w)
 
 
 def test_no_pickle_anywhere():
