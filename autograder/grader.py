@@ -291,7 +291,10 @@ class _Job:
         self.outlines, self.hidden_feedback, self.fp = outlines, hidden_feedback, fp
 
     def setup(self, lean: bool = False) -> _GraderState:
-        return _GraderState(Environment(self.limits, self.hide, lean=lean))
+        env = Environment(self.limits, self.hide, lean=lean)
+        if not lean:  # a batch: its fork server's start belongs to no submission
+            env.warm(self.spec)
+        return _GraderState(env)
 
     def grade(
         self, slot: _GraderState, sub: submissions.Submission, close: bool = False

@@ -424,6 +424,16 @@ class Environment:
         )
         self.zygote, self.staging = zygote, staging or Staging()
 
+    def warm(self, spec: Spec) -> None:
+        """Wait until the fork server has started and imported the run's modules.
+
+        A batch calls it once per grader process, so that this start is counted in no
+        submission's time (it is in the batch's wall time). A failure is left to the first
+        spawn, which tries again and reports it.
+        """
+        with contextlib.suppress(OSError, ValueError):
+            self.zygote.request({"op": "prepare", "cfg": prepare_config(spec, self.staging)})
+
     def close(self) -> None:
         self.zygote.close()
         self.staging.cleanup()

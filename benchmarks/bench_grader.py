@@ -9,7 +9,8 @@
   references on 2 workers (the grading time each result records: the worker's start, the
   import, every call and callback, the reaping) against the same tests run in-process
   (``inprocess.grade_file``, warm); the note gives the batch's wall time x 2 / 20 too, which
-  includes starting one fork server per CPU;
+  includes starting and warming one fork server per CPU (``Environment.warm``, counted in no
+  submission's seconds);
 - the whole course: 8 modules x 40 submissions (reference, stub, mutants), 2 workers.
 """
 
@@ -182,9 +183,10 @@ def _isolation_rows(tmp: pathlib.Path, n: int = 20) -> list[Row]:
                 worker_s / inproc,
                 f"<= 2x + 0.05 s ({goal:.3f} s)",
                 worker_s <= goal,
-                f"batch of {n} on 2 workers: seconds each submission held its worker (start, "
-                f"import, every call, reaping); with the batch's start (a fork server per "
-                f"CPU), wall x 2 / {n} = {wall_s:.3f} s",
+                f"batch of {n} on 2 workers: seconds each submission held its worker (its "
+                f"worker's start, import, every call, reaping); with the batch's start (a "
+                f"fork server per CPU, started and warmed once), wall x 2 / {n} = "
+                f"{wall_s:.3f} s",
             )
         )
     return rows
