@@ -49,8 +49,12 @@ class _Scanner(ast.NodeVisitor):
 
     # ---------------------------------------------------------------- names
     def bind_imports(self, tree: ast.AST) -> None:
+        assigns = []  # walked once: the alias passes below see only the assignments
         for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
+            if isinstance(node, ast.Assign):
+                if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                    assigns.append(node)
+            elif isinstance(node, ast.Import):
                 for a in node.names:
                     if a.asname:
                         self.bound[a.asname] = a.name
@@ -68,12 +72,10 @@ class _Scanner(ast.NodeVisitor):
                         self.bound[a.asname or a.name] = f"{base}.{a.name}"
                         self.dotted(f"{base}.{a.name}", node.lineno)
         for _ in range(3):  # aliases of aliases: f = ss.softmax; g = f
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                    target = node.targets[0]
-                    name = self.resolve(node.value)
-                    if isinstance(target, ast.Name) and name is not None:
-                        self.bound[target.id] = name
+            for node in assigns:
+                name = self.resolve(node.value)
+                if name is not None:
+                    self.bound[node.targets[0].id] = name
 
     def resolve(self, node: ast.AST) -> str | None:
         """The dotted name an expression ``a.b.c`` stands for, when ``a`` is bound."""
