@@ -141,9 +141,27 @@ def _hint(error: BaseException | None) -> str | None:
     return hints.hint_for(hints.failure_of_exception(error))
 
 
+#: compiled test files by (path, source): a batch compiles each file once, not once per
+#: submission; every load still runs the code afresh, so no state is shared between loads
+_COMPILED: dict[tuple[str, str], Any] = {}
+
+
 def load(path: str | pathlib.Path) -> ExceptionTestFile:
-    """Parse one test file (executes the trusted test source, not student code)."""
-    return ExceptionTestFile.from_file(str(path))
+    """Parse one test file (executes the trusted test source, not student code).
+
+    As ``ExceptionTestFile.from_file``, with the compiled code kept for the next load.
+    """
+    path = str(path)
+    with open(path) as f:
+        source = f.read()
+    code = _COMPILED.get((path, source))
+    if code is None:
+        if len(_COMPILED) > 256:
+            _COMPILED.clear()
+        code = _COMPILED[path, source] = ExceptionTestFile._compile_string(source, path=path)
+    tf = ExceptionTestFile._from_compiled_code(code, path=path)
+    tf.source = source
+    return tf
 
 
 def run_file(
