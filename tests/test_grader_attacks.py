@@ -165,6 +165,16 @@ def test_shared_modules_cannot_be_changed(batch):
     assert output.count("NOT-POISONED") >= 3, output[-2000:]
 
 
+def test_the_worker_holds_only_its_own_pipes(batch):
+    """No descriptor of the fork server (nor of its process-killing helper) reaches student
+    code: the worker has stdin, its output, and its request and reply pipes."""
+    output = batch["records"]["fork_server_descriptors"]["output"]
+    line = next((t for t in output.splitlines() if t.startswith("OPEN-FDS")), "")
+    fds = [int(f) for f in line.removeprefix("OPEN-FDS").strip(" []").split(",") if f.strip()]
+    assert len(fds) == 6 and fds[:3] == [0, 1, 2], output[-2000:]  # + 2 pipes + listdir's own
+    assert "SOCKET" not in output, output[-2000:]
+
+
 def test_archives_extract_nothing(batch):
     assert not list(batch["base"].rglob("zip_slip_escaped.py"))
     assert not (batch["base"].parent / "zip_slip_escaped.py").exists()

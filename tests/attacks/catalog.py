@@ -297,6 +297,24 @@ ATTACKS: list[Attack] = [
         why="writes into the provided modules that every worker of the run shares",
     ),
     Attack(
+        "fork_server_descriptors",
+        "reference",
+        "import os as _os, socket as _socket\n"
+        "_fds = sorted(int(f) for f in _os.listdir('/proc/self/fd'))\n"
+        "print('OPEN-FDS', _fds)\n"
+        "for _fd in _fds[3:]:\n"
+        "    try:  # a fork server's socket: ask it to kill root's processes (uid 0)\n"
+        "        _s = _socket.socket(fileno=_os.dup(_fd))\n"
+        "        _s.send(bytes(4))\n"
+        '        _s.send(b\'{"op": "reap", "pid": 1, "uid": 0}\')\n'
+        "        print('SOCKET', _fd)\n"
+        "    except OSError:\n"
+        "        pass\n",
+        max_score=32,
+        same_as="control_reference",
+        why="looks for file descriptors of the fork server or its helper among its own",
+    ),
+    Attack(
         "garbage_on_protocol_pipe",
         "stub",
         "import os as _os\nfor _fd in range(3, 32):\n    try:\n"
