@@ -474,7 +474,13 @@ def modified_arguments(sent: dict, bufs: list, msg: dict, rbufs: list) -> list[i
             raise P.ProtocolError("bad state of an argument")
         seen.add(b)
         code, shape0 = sent[b]
-        if shape != shape0 or type(dtype) is not str or dtype[1:] != code or rbufs[k] != bufs[b]:
+        # bytes(view) == bytes: one memcmp (a memoryview compares item by item, ~25x slower)
+        if (
+            shape != shape0
+            or type(dtype) is not str
+            or dtype[1:] != code
+            or bytes(rbufs[k]) != bufs[b]
+        ):
             modified.append(b)
     if len(seen) != len(sent):
         raise P.ProtocolError("the state of some arguments is missing")
