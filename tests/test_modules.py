@@ -134,3 +134,25 @@ def test_alternative_gets_full_marks(example, tmp_path):
     results = _grade(example, tmp_path)
     assert all(q.passed_all for q in results), _failures(results)
     assert not [c.hint for q in results for c in q.cases if c.hint], "a correct answer got a hint"
+
+
+def test_a_test_file_runs_afresh_on_every_load(tmp_path):
+    """``testfiles.load`` compiles a file once but executes it on every load: module-level
+    state of one submission's tests never reaches the next, and an edited file is reloaded."""
+    path = tmp_path / "q1.py"
+    body = (
+        "from otter.test_files import test_case\n"
+        "name = 'q1'\nseen = []\n"
+        "@test_case(points=1)\n"
+        "def test_once(f):\n"
+        "    seen.append(1)\n"
+        "    assert len(seen) == 1 and f() == {value}\n"
+    )
+    path.write_text(body.format(value=1))
+    namespace = {"f": lambda: 1}
+    first, second = (testfiles.run_file(path, namespace) for _ in range(2))
+    assert first.score == second.score == 1.0
+    a, b = testfiles.load(path), testfiles.load(path)
+    assert a.test_cases[0].body.test_func is not b.test_cases[0].body.test_func
+    path.write_text(body.format(value=2))
+    assert testfiles.run_file(path, namespace).score == 0.0
