@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from autograder import protocol as P
+from autograder.zygote import drop_privileges
 
 PRELOAD = (
     "numpy numpy.linalg numpy.fft numpy.random numpy.testing numpy.polynomial "
@@ -226,14 +227,6 @@ def _tasks_of(uid: int) -> int:
         if int(status.split("Uid:")[1].split()[0]) == uid:
             n += int(status.split("Threads:")[1].split()[0])
     return n
-
-
-def drop_privileges(uid: int) -> None:
-    os.setgroups([])
-    os.setresgid(uid, uid, uid)
-    os.setresuid(uid, uid, uid)
-    if os.getuid() != uid or os.geteuid() != uid:
-        raise OSError("could not drop privileges")
 
 
 class Server:

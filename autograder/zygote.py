@@ -44,6 +44,15 @@ def describe(status: int) -> str:
     return f"exit status {os.WEXITSTATUS(status)}"
 
 
+def drop_privileges(uid: int) -> None:
+    """Become ``uid`` (group ``uid``, no supplementary groups) for good, or ``OSError``."""
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    if os.getuid() != uid or os.geteuid() != uid:
+        raise OSError("could not drop privileges")
+
+
 def kill_uid(uid: int) -> None:
     """SIGKILL every process of ``uid`` (a child becomes ``uid`` and calls ``kill(-1)``)."""
     if uid <= 0:  # kill(-1) as root would end every process of the machine
@@ -51,9 +60,7 @@ def kill_uid(uid: int) -> None:
     pid = os.fork()
     if pid == 0:  # pragma: no cover - child
         try:
-            os.setgroups([])
-            os.setresgid(uid, uid, uid)
-            os.setresuid(uid, uid, uid)
+            drop_privileges(uid)
             os.kill(-1, signal.SIGKILL)
         finally:
             os._exit(0)

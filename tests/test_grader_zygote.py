@@ -22,9 +22,7 @@ def _process_of(uid: int) -> int:
     pid = os.fork()
     if pid == 0:  # pragma: no cover - child
         try:
-            os.setgroups([])
-            os.setresgid(uid, uid, uid)
-            os.setresuid(uid, uid, uid)
+            zygote.drop_privileges(uid)
             time.sleep(60)
         finally:
             os._exit(0)

@@ -23,7 +23,7 @@ def _top_closed_ancestor(path: str) -> str | None:
 
 def main() -> None:
     uid = int(sys.argv[1])
-    from autograder import worker
+    from autograder import worker, zygote
 
     keeps = sorted({os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix)})
     hide = []
@@ -33,9 +33,7 @@ def main() -> None:
             hide.append([top, [x for x in keeps if x.startswith(top + "/")]])
     if hide:
         worker.hide_paths(worker._libc(), hide)
-    os.setgroups([])
-    os.setresgid(uid, uid, uid)
-    os.setresuid(uid, uid, uid)
+    zygote.drop_privileges(uid)
     exe = os.path.join(sys.prefix, "bin", "python")
     os.execv(exe, [exe, *sys.argv[2:]])
 
