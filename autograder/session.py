@@ -239,7 +239,10 @@ class WorkerProcess:
         if msg.get("op") != "imported":
             self.kill()
             raise Incident("crash", "the worker answered out of turn")
-        return None if msg.get("ok") is True else (msg.get("error") or {})
+        if msg.get("ok") is True:
+            return None
+        error = msg.get("error")
+        return error if isinstance(error, dict) else {}
 
     def call(
         self, proxy: StudentFunction, args: tuple, kwargs: dict, deadline: float, reason: str
