@@ -1,9 +1,12 @@
-"""The wire format between the grader and its sandboxed worker: frames of JSON plus raw bytes.
+"""The wire format between the grader and its sandboxed worker: a header plus raw bytes.
 
-A frame is ``struct("!II")`` (JSON length, number of buffers), one ``"!Q"`` length per
-buffer, the UTF-8 JSON header and the buffers. Nothing in a frame can execute code: the
-JSON holds plain values and tagged objects (``{"$": "nd", ...}`` for an array whose bytes
-are buffer ``b``), and decoding builds only plain Python and numpy objects.
+A frame is ``struct("!II")`` (header length, number of buffers), one ``"!Q"`` length per
+buffer, the header and the buffers. The header is one map in MessagePack (``msgpack``), or
+in JSON when it holds what MessagePack cannot (ints beyond 64 bits, lone surrogates); a
+JSON header starts with ``{``, a MessagePack map never does. Nothing in a frame can execute
+code: the header holds plain values (no MessagePack extension types) and tagged objects
+(``{"$": "nd", ...}`` for an array whose bytes are buffer ``b``), and decoding builds only
+plain Python and numpy objects.
 
 Value tags (``"$"``): ``list``, ``tuple``, ``dict`` (str keys), ``c`` (complex), ``nd``
 (ndarray), ``rng`` (``numpy.random.Generator`` state), ``sparse`` (scipy.sparse, by its
@@ -23,15 +26,16 @@ import struct
 import time
 from typing import Any
 
+import msgpack
 import numpy as np
 
 # References taken when this module is imported, i.e. in the worker before any student code
 # runs: a submission that later replaces ``numpy.asarray`` & co. cannot change how values cross.
-_asarray, _frombuffer, _dtype = np.asarray, np.frombuffer, np.dtype
+_asarray, _dtype, _ndarray = np.asarray, np.dtype, np.ndarray
 
 HEAD = struct.Struct("!II")
 LEN = struct.Struct("!Q")
-MAX_JSON = 64 << 20
+MAX_HEADER = 64 << 20
 MAX_BUFFERS = 100_000
 MAX_FRAME = 1 << 29  # 512 MiB: far above any array of the course
 MAX_DEPTH = 64
@@ -45,6 +49,9 @@ BIT_GENERATORS = frozenset(["PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64"])
 #: scipy.sparse formats sent by their own arrays; the others go through COO.
 SPARSE_FORMATS = frozenset(["csr", "csc", "coo", "bsr", "dia", "lil", "dok"])
 _DTYPE_OF = {code: _dtype(code) for code in DTYPES}
+#: ``dtype.char -> code`` of the native dtypes of :data:`DTYPES`: the fast path of
+#: :func:`encode_array` (``dtype.str`` builds a new string, five times the cost)
+_CODE_OF_CHAR = {_dtype(code).char: code for code in DTYPES}
 
 
 class ProtocolError(Exception):
@@ -68,7 +75,7 @@ def pack(header: dict, buffers: list[bytes | memoryview]) -> list[bytes | memory
     Everything up to the first large buffer is joined into one piece, so a typical frame
     (a header and a few small arrays) costs one ``write`` instead of one per piece.
     """
-    text = _dumps(header).encode()
+    text = encode_header(header)
     lens = [len(b) if type(b) is bytes else memoryview(b).nbytes for b in buffers]
     head = HEAD.pack(len(text), len(lens)) + struct.pack(f"!{len(lens)}Q", *lens) + text
     if not lens or max(lens) <= SMALL:
@@ -136,6 +143,29 @@ def _json_decoder() -> Any:
 
 _dumps = _json_encoder()
 _loads = _json_decoder()
+_packb, _unpackb = msgpack.packb, msgpack.unpackb
+
+
+def encode_header(header: dict) -> bytes:
+    """The header in MessagePack (a third of JSON's cost), in JSON if MessagePack cannot hold
+    it (an int beyond 64 bits, such as a generator's state, or a lone surrogate)."""
+    try:
+        return _packb(header)
+    except (OverflowError, UnicodeEncodeError):
+        return _dumps(header).encode()
+
+
+def _no_extension(code: int, data: bytes) -> Any:
+    raise ValueError(f"MessagePack extension type {code} is not allowed")
+
+
+def decode_header(data: bytes | bytearray) -> Any:
+    """The value of a header (``ValueError``, ``TypeError`` or ``RecursionError`` if it is
+    malformed): JSON if it starts with ``{``, else MessagePack without extension types
+    (timestamps become ints) and with str or bytes map keys only."""
+    if data[:1] == b"{":
+        return _loads(data.decode())
+    return _unpackb(data, ext_hook=_no_extension, timestamp=2, strict_map_key=True)
 
 
 #: buffers up to this size are copied into the frame's first piece; larger ones are written
@@ -179,7 +209,7 @@ CHUNK = 1 << 16
 class Reader:
     """The frames arriving on one file descriptor, read in as few system calls as possible.
 
-    Up to :data:`CHUNK` bytes are read at once (the header, the lengths, the JSON and the
+    Up to :data:`CHUNK` bytes are read at once (the lengths, the header and the
     small buffers of a frame together); the rest of a large frame is read straight into its
     own memory. Bytes read ahead belong to the next frame, so every frame of ``fd`` must be
     read through the same reader. On a non-blocking ``fd``, bytes not there yet are waited
@@ -229,16 +259,16 @@ class Reader:
     def recv(self, deadline: float | None = None) -> tuple[dict, list[memoryview]]:
         """Read one frame; sizes are checked before anything is allocated."""
         nj, nb = HEAD.unpack(self.take(HEAD.size, deadline))
-        if nj > MAX_JSON or nb > MAX_BUFFERS:
-            raise ProtocolError(f"frame too large ({nj} bytes of JSON, {nb} buffers)")
+        if nj > MAX_HEADER or nb > MAX_BUFFERS:
+            raise ProtocolError(f"frame too large ({nj} bytes of header, {nb} buffers)")
         meta = self.take(LEN.size * nb + nj, deadline)
         lens = struct.unpack_from(f"!{nb}Q", meta)
         if sum(lens) + nj > MAX_FRAME:
             raise ProtocolError(f"frame too large ({sum(lens) + nj} bytes)")
         try:
-            header = _loads(meta[LEN.size * nb :].decode())
-        except (ValueError, RecursionError) as e:
-            raise ProtocolError(f"bad JSON header: {e}") from None
+            header = decode_header(meta[LEN.size * nb :])
+        except (ValueError, TypeError, RecursionError) as e:
+            raise ProtocolError(f"bad header: {e}") from None
         if not isinstance(header, dict):
             raise ProtocolError("the header is not an object")
         data = memoryview(self.take(sum(lens), deadline)) if lens else memoryview(b"")
@@ -259,13 +289,15 @@ def send(fd: int, header: dict, buffers: list | None = None, deadline: float | N
 def encode_array(a: np.ndarray, buffers: list) -> dict:
     """``{"$": "nd", ...}`` for a numeric array; ``TypeError`` for object/str/record dtypes."""
     dt = a.dtype
-    code = dt.str[1:]
-    if code not in DTYPES:  # numeric dtypes only
-        raise TypeError(f"arrays of dtype {dt} cannot be passed (numbers only)")
+    code = _CODE_OF_CHAR.get(dt.char) if dt.isnative else None
+    if code is None:  # another spelling of a numeric dtype (``longlong``, big-endian), or none
+        code = dt.str[1:]
+        if code not in DTYPES:  # numeric dtypes only
+            raise TypeError(f"arrays of dtype {dt} cannot be passed (numbers only)")
+        if not dt.isnative:
+            a = _asarray(a, dtype=dt.newbyteorder("="))
     flags = a.flags
     order = "F" if (flags.f_contiguous and not flags.c_contiguous) else "C"
-    if not dt.isnative:
-        a = _asarray(a, dtype=dt.newbyteorder("="))
     buffers.append(a.tobytes(order))
     return {"$": "nd", "d": code, "s": list(a.shape), "o": order, "b": len(buffers) - 1}
 
@@ -287,7 +319,13 @@ def decode_array(obj: dict, buffers: list) -> np.ndarray:
         raise ProtocolError("bad array buffer index")
     if count * dtype.itemsize != len(buffers[b]):
         raise ProtocolError("array size does not match its buffer")
-    return _frombuffer(buffers[b], dtype=dtype, count=count).reshape(shape, order=order).copy(order)
+    return array_from(shape, dtype, buffers[b], order)
+
+
+def array_from(shape: list, dtype: np.dtype, buffer: memoryview, order: str) -> np.ndarray:
+    """A fresh, writeable, aligned ``ndarray`` holding a copy of ``buffer`` (its size checked
+    by the caller): the ``ndarray`` constructor on the buffer, then one copy."""
+    return _ndarray(shape, dtype, buffer, 0, None, order).copy(order)
 
 
 def plain_scalar(x: Any) -> Any:

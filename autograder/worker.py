@@ -435,17 +435,10 @@ class Server:
             self.serve(msg.get("op"), msg, bufs)
 
 
-_DTYPES: dict[str, Any] = {}
-
-
 def _array_from(obj: dict, bufs: list) -> Any:
     """A fresh, writeable ndarray from an ``nd`` object of the grader (trusted: not checked
     again, unlike :func:`autograder.protocol.decode_array` on the grader's side)."""
-    dtype = _DTYPES.get(obj["d"])
-    if dtype is None:
-        dtype = _DTYPES[obj["d"]] = P._dtype(obj["d"])
-    order = obj["o"]
-    return P._frombuffer(bufs[obj["b"]], dtype=dtype).reshape(obj["s"], order=order).copy(order)
+    return P.array_from(obj["s"], P._DTYPE_OF[obj["d"]], bufs[obj["b"]], obj["o"])
 
 
 def _after_state(sent: list, out: list) -> list:

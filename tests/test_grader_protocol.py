@@ -144,6 +144,21 @@ def test_arrays_round_trip_as_plain_arrays(probe, dtype):
     assert probe["describe"](f)["order_f"] is True
 
 
+@pytest.mark.parametrize("spelling", ["q", ">f8", "<i2", ">c16"])
+def test_other_spellings_of_numeric_dtypes_cross_as_native(probe, spelling):
+    """``longlong`` and big-endian arrays take the slow path of ``encode_array``: same values."""
+    x = (np.arange(6).reshape(2, 3) - 2).astype(spelling)
+    y = probe["echo"](x)
+    assert type(y) is np.ndarray and y.dtype == x.dtype.newbyteorder("=") and np.array_equal(x, y)
+
+
+def test_values_msgpack_cannot_hold_cross_as_json(probe):
+    """Ints beyond 64 bits and lone surrogates go through the JSON header, both ways."""
+    value = [2**70, -(2**80), "a\udc80b", {"k": 2**64}, 2**63 - 1, -(2**63)]
+    assert probe["echo"](value) == value
+    assert probe["echo"](2**200) == 2**200
+
+
 def test_containers_and_scalars(probe):
     value = {"a": [1, 2.5, "s", None, True], "b": (np.zeros(2), {"c": 1j})}
     out = probe["echo"](value)
@@ -266,7 +281,7 @@ def test_frames_are_checked_before_allocation():
     import os
 
     r, w = os.pipe()
-    os.write(w, protocol.HEAD.pack(protocol.MAX_JSON + 1, 0))
+    os.write(w, protocol.HEAD.pack(protocol.MAX_HEADER + 1, 0))
     with pytest.raises(protocol.ProtocolError):
         protocol.Reader(r).recv()
     os.close(r)
@@ -276,6 +291,31 @@ def test_frames_are_checked_before_allocation():
         protocol.decode_array(bad, [bytearray(8)])
     with pytest.raises(protocol.ProtocolError):
         protocol.decode_array({**bad, "d": "O"}, [bytearray(80)])
+
+
+def test_headers_are_plain_data_in_either_encoding():
+    import os
+
+    import msgpack
+
+    assert protocol.decode_header(protocol.encode_header({"a": [1, 2.5]})) == {"a": [1, 2.5]}
+    assert protocol.encode_header({"n": 2**70})[:1] == b"{"  # JSON, which holds big ints
+    assert protocol.decode_header(b'{"n": 1180591620717411303424}') == {"n": 2**70}
+    assert protocol.decode_header(msgpack.packb({"t": msgpack.Timestamp(5, 0)})) == {"t": 5 * 10**9}
+    forged = [
+        msgpack.packb({"x": msgpack.ExtType(1, b"code")}),  # no extension types
+        msgpack.packb({1: "int key"}),
+        msgpack.packb({"a": 1}) + b"junk",
+        b"\x81\xa1a",  # cut short
+        b'{"a": 1} x',
+    ]
+    for header in forged:
+        r, w = os.pipe()
+        os.write(w, protocol.HEAD.pack(len(header), 0) + header)
+        with pytest.raises(protocol.ProtocolError):
+            protocol.Reader(r).recv()
+        os.close(r)
+        os.close(w)
 
 
 @pytest.mark.parametrize(
