@@ -396,6 +396,9 @@ class WorkerProcess:
         if type(obj) is not dict or depth > P.MAX_DEPTH:
             raise P.ProtocolError("unexpected value")
         tag = obj.get("$")
+        if tag == "nd":  # the common case first
+            a = P.decode_array(obj, bufs)
+            return a[()].item() if obj.get("scalar") and a.ndim == 0 else a
         if tag in ("list", "tuple"):
             items = obj.get("v")
             if type(items) is not list:
@@ -417,9 +420,6 @@ class WorkerProcess:
             if type(v) is not list or len(v) != 2 or not all(type(t) in (int, float) for t in v):
                 raise P.ProtocolError("bad complex")
             return complex(float(v[0]), float(v[1]))
-        if tag == "nd":
-            a = P.decode_array(obj, bufs)
-            return a[()].item() if obj.get("scalar") and a.ndim == 0 else a
         if tag == "sparse":
             return P.decode_sparse(obj, bufs)
         if tag == "rng":

@@ -247,6 +247,8 @@ class Server:
     def encode(self, x: Any, bufs: list, depth: int = 0) -> Any:
         if x is None or type(x) in (bool, str, int, float):
             return x
+        if type(x) is np.ndarray and depth < P.MAX_DEPTH and x.dtype.kind in "biufc":
+            return P.encode_array(x, bufs)  # the common case first: a plain numeric array
         if isinstance(x, np.generic) and x.dtype.kind in "biufc":
             x = P.plain_scalar(x)
             return x if not isinstance(x, complex) else {"$": "c", "v": [x.real, x.imag]}
