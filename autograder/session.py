@@ -374,6 +374,18 @@ class WorkerProcess:
         act = _activation_name(x)
         if act is not None:
             return {"$": "act", "name": act}
+        if _is_minibatch_objective(x):
+            # runs in the worker, no round trip per evaluation; sound, since it only composes
+            # the loss (the student's) with unpack, slicing and pack: patching it there gains
+            # nothing the loss's own results could not give. Its arrays are not arguments.
+            n, keep = len(bufs), dict(rngs)
+            try:
+                parts = (x.loss, x.like, x.Y, x.C, x.options)
+                return {"$": "mbobj", "v": [self.encode(v, bufs, rngs, depth + 1) for v in parts]}
+            except TypeError:  # something in it cannot cross: a callback like any other
+                del bufs[n:]
+                rngs.clear()
+                rngs.update(keep)
         if _is_linear_operator(x):
             h = next(self.ids)
             self.handles[h] = x
@@ -523,6 +535,12 @@ def _activation_name(x: Any) -> str | None:
     ):
         return name
     return None
+
+
+def _is_minibatch_objective(x: Any) -> bool:
+    mod = _imported("numdl.utils")
+    cls = getattr(mod, "MinibatchObjective", None)
+    return isinstance(cls, type) and type(x) is cls
 
 
 def _is_linear_operator(x: Any) -> bool:

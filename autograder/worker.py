@@ -240,8 +240,9 @@ class Server:
         self.ids = itertools.count(1)
         self.last: tuple = (None, (), {}, [])  # the last call: function, arguments, arrays
         import numdl.activations as acts
+        from numdl.utils import MinibatchObjective
 
-        self.acts = acts
+        self.acts, self.objective = acts, MinibatchObjective  # taken before the student import
 
     # ------------------------------------------------------------------ encoding results
     def encode(self, x: Any, bufs: list, depth: int = 0) -> Any:
@@ -314,6 +315,9 @@ class Server:
             return P.decode_sparse(obj, bufs)
         if tag == "act":
             return getattr(self.acts, obj["name"])
+        if tag == "mbobj":  # its arrays are not arguments: no after-state for them
+            loss, like, Y, C, options = (self.decode(v, bufs, rngs) for v in obj["v"])
+            return self.objective(loss, like, Y, C, **options)
         if tag == "sfn":
             return self.student_function(obj["name"])
         if tag == "opaque":

@@ -85,6 +85,17 @@ PROBE = textwrap.dedent("""
     def slow():
         while True:
             pass
+
+    def affine_loss(p, W, Yb, Cb, lam=0.0):
+        (K, b), = p
+        E = float(np.sum(K @ Yb + b[:, None]) + np.sum(W @ Cb)) + lam
+        return E, [(K + Yb.sum(), b + 1.0)], W + Cb.sum()  # "gradients" shaped like the input
+
+    def run_objective(fun, x, idx, zero_y=False):
+        if zero_y:
+            fun.Y[:] = 0.0  # the objective's own arrays are not arguments: not reported
+        E, g = fun(x, idx)
+        return f"{type(fun).__module__}.{type(fun).__name__}", E, g
 """)
 
 API = [
@@ -101,6 +112,8 @@ API = [
     "fail",
     "odd_values",
     "slow",
+    "affine_loss",
+    "run_objective",
     "absent",
 ]
 
@@ -204,6 +217,38 @@ def test_callables_cross_as_callbacks(probe):
         lambda x: (float(np.sum((x - target) ** 2)), 2 * (x - target)), np.zeros(2), steps=80
     )
     assert np.allclose(x, target) and f < 1e-6
+
+
+def _objective_case():
+    from numdl.utils import MinibatchObjective, pack
+
+    rng = np.random.default_rng(7)
+    like = ([(rng.standard_normal((2, 3)), rng.standard_normal(2))], rng.standard_normal((2, 2)))
+    Y, C = rng.standard_normal((3, 6)), np.eye(2)[:, [0, 1, 1, 0, 1, 0]]
+    return MinibatchObjective, like, Y, C, pack(like), np.array([5, 1, 2])
+
+
+def test_minibatch_objective_of_a_student_loss_runs_in_the_worker(probe):
+    MinibatchObjective, like, Y, C, x, idx = _objective_case()
+    fun = MinibatchObjective(probe["affine_loss"], like, Y, C, lam=2.0)
+    where, E, g = probe["run_objective"](fun, x, idx)
+    E0, g0 = fun(x, idx)
+    assert where == "numdl.utils.MinibatchObjective"  # not a callback stand-in
+    assert np.isclose(E, E0) and np.allclose(g, g0) and g.shape == x.shape
+    Y0 = Y.copy()
+    probe["run_objective"](fun, x, idx, zero_y=True)  # the worker's copy of Y only
+    assert probe["run_objective"].__numdl_modified__ == [] and np.array_equal(Y, Y0)
+
+
+def test_minibatch_objective_that_cannot_cross_is_a_callback(probe):
+    MinibatchObjective, like, Y, C, x, idx = _objective_case()
+    fun = MinibatchObjective(probe["affine_loss"], like, Y, C, lam=2.0)
+    E0, g0 = fun(x, idx)
+    odd = MinibatchObjective(probe["affine_loss"], like, Y, C, lam=2.0)
+    odd.options = {"lam": 2.0, "note": object()}  # cannot cross as data
+    odd.loss = lambda *a, note=None, **k: probe["affine_loss"](*a, **k)
+    where, E, g = probe["run_objective"](odd, x, idx)
+    assert where != "numdl.utils.MinibatchObjective" and np.isclose(E, E0) and np.allclose(g, g0)
 
 
 def test_linear_operator_is_real_and_calls_back(probe):

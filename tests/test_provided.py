@@ -189,6 +189,26 @@ def test_pack_and_unpack_round_trip_in_column_major_order():
         utils.unpack(x[:-1], (params, W))
 
 
+def test_minibatch_objective_unpacks_slices_and_packs():
+    rng = np.random.default_rng(6)
+    params = [(rng.standard_normal((3, 2)), rng.standard_normal(3))]
+    W = rng.standard_normal((2, 3))
+    Y, C = rng.standard_normal((2, 7)), np.eye(2)[:, rng.integers(0, 2, 7)]
+    seen = {}
+
+    def loss(p, W, Yb, Cb, lam=0.0):  # E = lam * sum of all entries; gradients 2 * params
+        seen.update(p=p, W=W, Yb=Yb, Cb=Cb)
+        E = lam * (sum(np.sum(a) for kb in p for a in kb) + np.sum(W))
+        return E, [(2 * K, 2 * b) for K, b in p], 2 * W
+
+    fun = utils.MinibatchObjective(loss, (params, W), Y, C, lam=3.0)
+    x, idx = utils.pack((params, W)), np.array([4, 0, 5])
+    E, g = fun(x, idx)
+    assert np.isclose(E, 3.0 * np.sum(x)) and np.array_equal(g, 2 * x)
+    assert np.array_equal(seen["Yb"], Y[:, idx]) and np.array_equal(seen["Cb"], C[:, idx])
+    assert np.array_equal(seen["W"], W) and np.array_equal(seen["p"][0][0], params[0][0])
+
+
 def _cifar_images(rng, n):
     """Random uint8 images ``(n, 3, 32, 32)`` and labels; row ``s`` of the batch is ``img[s]``."""
     return rng.integers(0, 256, (n, 3, 32, 32), dtype=np.uint8), rng.integers(0, 10, n)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["vec", "mat", "add_bias_row", "as_rng", "pack", "unpack"]
+__all__ = ["vec", "mat", "add_bias_row", "as_rng", "pack", "unpack", "MinibatchObjective"]
 
 
 def vec(X: np.ndarray) -> np.ndarray:
@@ -66,3 +66,38 @@ def unpack(x: np.ndarray, like):
         return mat(x[pos - size : pos], shape)
 
     return build(like)
+
+
+class MinibatchObjective:
+    """An optimizer's objective ``fun(x, idx) -> (E, g)`` from a network loss on packed parameters.
+
+    ``fun(x, idx)`` evaluates ``E, *grads = loss(*unpack(x, like), Y[:, idx], C[:, idx],
+    **options)`` and returns ``(E, pack(grads))``: ``loss`` takes the parameters nested as in
+    ``like`` (e.g. ``like = (params, W)`` for ``mlp_loss(params, W, Y, C)``) and returns the
+    loss followed by its gradients, nested the same way.
+
+    Parameters
+    ----------
+    loss : callable
+        ``loss(*parts, Yb, Cb, **options) -> (E, *grads)``.
+    like : list or tuple
+        Arrays nested as ``loss`` takes them (only their shapes are used).
+    Y : ndarray of shape (n_f, n)
+        Examples as columns.
+    C : ndarray of shape (n_c, n)
+        Their one-hot labels.
+    **options
+        Passed on to ``loss`` (e.g. ``lam``).
+
+    Examples
+    --------
+    >>> fun = MinibatchObjective(mlp_loss, (params, W), Y, C, lam=1e-4)  # doctest: +SKIP
+    >>> x, hist = adam(fun, pack((params, W)), Y.shape[1])  # doctest: +SKIP
+    """
+
+    def __init__(self, loss, like, Y, C, **options) -> None:
+        self.loss, self.like, self.Y, self.C, self.options = loss, like, Y, C, options
+
+    def __call__(self, x: np.ndarray, idx: np.ndarray):
+        E, *grads = self.loss(*unpack(x, self.like), self.Y[:, idx], self.C[:, idx], **self.options)
+        return E, pack(grads)

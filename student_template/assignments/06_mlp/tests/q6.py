@@ -6,7 +6,7 @@ from otter.test_files import test_case
 
 from numdl.checks import check
 from numdl.datasets import labels, peaks
-from numdl.utils import pack, unpack
+from numdl.utils import MinibatchObjective, pack, unpack
 
 OK_FORMAT = False
 
@@ -27,11 +27,8 @@ def train(init_params, mlp_loss, adam, Y, C, sizes, epochs, lr, seed):
     params = init_params(sizes, "glorot", rng=seed)
     W0 = np.sqrt(2.0 / (sizes[-1] + n_c)) * np.random.default_rng(seed + 1).standard_normal((n_c, sizes[-1]))
 
-    def fun(x, idx):
-        p, W = unpack(x, (params, W0))
-        E, grads, gW = mlp_loss(p, W, Y[:, idx], C[:, idx])
-        return E, pack((grads, gW))
-
+    # fun(x, idx) = (E, pack((grads, gW))) of mlp_loss(*unpack(x, like), Y[:, idx], C[:, idx])
+    fun = MinibatchObjective(mlp_loss, (params, W0), Y, C)
     x, hist = adam(fun, pack((params, W0)), n, batch_size=32, epochs=epochs, lr=lr, rng=seed + 2)
     return unpack(x, (params, W0)), hist["loss"]
 
