@@ -3,6 +3,7 @@
 import numpy as np
 from otter.test_files import test_case
 
+from numdl.activations import tanh
 from numdl.checks import call_pure, check, check_array, check_raises
 
 OK_FORMAT = False
@@ -13,11 +14,6 @@ points = 4
 
 def sin_act(X):
     return np.sin(X), np.cos(X)
-
-
-def tanh_act(X):
-    A = np.tanh(X)
-    return A, 1 - A**2
 
 
 def random_params(rng, n_f, nt, scale=1.0):
@@ -146,7 +142,7 @@ def test_euler_differs_from_dto_and_converges_at_first_order(node_gradient_otd):
     params, Y0, dYT = random_params(rng, 2, 2), rng.standard_normal((2, 3)), rng.standard_normal((2, 3))
     call_pure("node_gradient_otd(params, Y0, T=1, dYT, method='euler')", node_gradient_otd, params,
               Y0, 1.0, dYT, method="euler")
-    d = relative_differences(node_gradient_otd, params, Y0, 1.0, dYT, tanh_act, "euler", (1, 2, 4, 8),
+    d = relative_differences(node_gradient_otd, params, Y0, 1.0, dYT, tanh, "euler", (1, 2, 4, 8),
                              DTO_EULER)
     label = "node_gradient_otd(..., method='euler'), nt = 2, 4, 8, 16 (controls repeated)"
     check(d[0] > 1e-3, label, f"at nt = 2 OTD must differ from the DTO gradient (the exact gradient "
@@ -161,7 +157,7 @@ def test_euler_differs_from_dto_and_converges_at_first_order(node_gradient_otd):
 def test_rk4_differs_from_dto_at_coarse_nt(node_gradient_otd):
     rng = np.random.default_rng(1)
     params, Y0, dYT = random_params(rng, 2, 2), rng.standard_normal((2, 3)), rng.standard_normal((2, 3))
-    d = relative_differences(node_gradient_otd, params, Y0, 1.0, dYT, tanh_act, "rk4", (1,), DTO_RK4)[0]
+    d = relative_differences(node_gradient_otd, params, Y0, 1.0, dYT, tanh, "rk4", (1,), DTO_RK4)[0]
     label = "node_gradient_otd(params, Y0, T=1, dYT) (RK4), nt = 2, Y0 of shape (2, 3)"
     check(d > 1e-7, label, f"at nt = 2 OTD must differ from the DTO gradient (relative difference "
           f"{d:.2e} <= 1e-7): the continuous adjoint discretized is not the discrete adjoint")
