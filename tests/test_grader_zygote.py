@@ -81,3 +81,32 @@ def test_a_forged_request_ends_the_helper_and_the_fork_server_kills_by_itself(ki
     killer.kill_uid(UID)  # no answer: the fork server forks and kills by itself
     assert killer.sock is None
     assert _ended_by(pid) == signal.SIGKILL
+
+
+@pytest.mark.parametrize("way", ["children lists", "every /proc/<pid>/stat"])
+def test_children_lists_exactly_this_process_s_children(way, monkeypatch):
+    """What the fork server's sweep kills: its own children, found either way."""
+    import subprocess
+
+    procs = [subprocess.Popen(["sleep", "30"]) for _ in range(3)]
+    grandchild = subprocess.Popen(["sh", "-c", "sleep 30 & wait"])
+    try:
+        if way != "children lists":
+            listdir = os.listdir
+
+            def no_task_lists(path):
+                if str(path).endswith("/task"):
+                    raise FileNotFoundError(path)
+                return listdir(path)
+
+            monkeypatch.setattr(os, "listdir", no_task_lists)
+        found = set(zygote.children())
+        assert {p.pid for p in procs} | {grandchild.pid} <= found
+        assert os.getpid() not in found and os.getppid() not in found
+        time.sleep(0.1)  # the shell's own child (a grandchild here) is not listed
+        with open(f"/proc/{grandchild.pid}/task/{grandchild.pid}/children") as f:
+            assert not {int(p) for p in f.read().split()} & found
+    finally:
+        for p in [*procs, grandchild]:
+            p.kill()
+            p.wait()
