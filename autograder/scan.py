@@ -19,6 +19,7 @@ A flag never changes a score: the instructor reviews it (``flags`` column of
 from __future__ import annotations
 
 import ast
+import collections
 from types import ModuleType
 
 #: Modules whose import is a dynamic means of reaching code.
@@ -41,20 +42,59 @@ MAX_FLAGS = 20
 COURSE_PRIVATE = ("numdl.tripwires", "numdl.rules")
 
 
-class _Scanner(ast.NodeVisitor):
+def _walk(tree: ast.AST) -> tuple[list, list, list, list, list, set[int]]:
+    """One pass over the tree: its imports, single-name assignments, attributes, names and
+    calls, and the ids of the nodes that are the ``value`` of an attribute (``a`` and
+    ``a.b`` in ``a.b.c``), each list in the order of ``ast.walk``."""
+    imports, assigns, attrs, names, calls = [], [], [], [], []
+    inner: set[int] = set()
+    kinds = {
+        ast.Import: imports,
+        ast.ImportFrom: imports,
+        ast.Assign: assigns,
+        ast.Attribute: attrs,
+        ast.Name: names,
+        ast.Call: calls,
+    }
+    node_type, todo = ast.AST, collections.deque([tree])  # ast.walk's order: later bindings win
+    while todo:
+        node = todo.popleft()
+        found = kinds.get(type(node))
+        if found is not None:
+            found.append(node)
+            if found is attrs:
+                inner.add(id(node.value))
+        for field in node._fields:
+            v = getattr(node, field, None)
+            if type(v) is list:
+                todo.extend(x for x in v if isinstance(x, node_type))
+            elif isinstance(v, node_type):
+                todo.append(v)
+    return imports, assigns, attrs, names, calls, inner
+
+
+class _Scanner:
     def __init__(self, module: str, rules: ModuleType) -> None:
         self.module, self.rules = module, rules
         self.bound: dict[str, str] = {}
         self.found: list[tuple[int, str]] = []
 
+    def scan(self, tree: ast.AST) -> None:
+        imports, assigns, attrs, names, calls, inner = _walk(tree)
+        self.bind_imports(imports, assigns)
+        for node in attrs:
+            self.attribute(node, id(node) in inner)
+        for node in names:
+            # the base of an attribute chain: the chain is reported as a whole (if bound)
+            if id(node) not in inner and node.id in self.bound and isinstance(node.ctx, ast.Load):
+                self.dotted(self.bound[node.id], node.lineno)
+        for node in calls:
+            self.call(node)
+
     # ---------------------------------------------------------------- names
-    def bind_imports(self, tree: ast.AST) -> None:
-        assigns = []  # walked once: the alias passes below see only the assignments
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Assign):
-                if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                    assigns.append(node)
-            elif isinstance(node, ast.Import):
+    def bind_imports(self, imports: list, assigns: list) -> None:
+        for node in imports:
+            if isinstance(node, ast.Import):
                 for a in node.names:
                     if a.asname:
                         self.bound[a.asname] = a.name
@@ -62,7 +102,7 @@ class _Scanner(ast.NodeVisitor):
                         top = a.name.split(".")[0]
                         self.bound[top] = top
                     self.dotted(a.name, node.lineno)
-            elif isinstance(node, ast.ImportFrom):
+            else:
                 base = node.module or ""
                 if node.level:
                     base = "numdl" + (f".{base}" if base else "")
@@ -71,6 +111,7 @@ class _Scanner(ast.NodeVisitor):
                     if a.name != "*":
                         self.bound[a.asname or a.name] = f"{base}.{a.name}"
                         self.dotted(f"{base}.{a.name}", node.lineno)
+        assigns = [n for n in assigns if len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)]
         for _ in range(3):  # aliases of aliases: f = ss.softmax; g = f
             for node in assigns:
                 name = self.resolve(node.value)
@@ -102,23 +143,21 @@ class _Scanner(ast.NodeVisitor):
         if parts[0] in DYNAMIC_MODULES:
             self.found.append((line, f"dynamic: `{parts[0]}` (line {line})"))
 
-    # ---------------------------------------------------------------- visits
-    def visit_Attribute(self, node: ast.Attribute) -> None:
+    # ---------------------------------------------------------------- findings
+    def attribute(self, node: ast.Attribute, inner: bool) -> None:
+        """``a.b.c`` as a whole: its inner parts (``a.b``) count only when it is not bound."""
         name = self.resolve(node)
+        if name is not None and inner:
+            return
+        line = node.lineno
         if name is not None:
-            self.dotted(name, node.lineno)
+            self.dotted(name, line)
             if name == "sys.modules" or name.startswith("sys.modules."):
-                self.found.append((node.lineno, f"dynamic: `sys.modules` (line {node.lineno})"))
+                self.found.append((line, f"dynamic: `sys.modules` (line {line})"))
         if node.attr in DYNAMIC_ATTRS:
-            self.found.append((node.lineno, f"dynamic: `{node.attr}` (line {node.lineno})"))
-        if name is None:
-            self.generic_visit(node)
+            self.found.append((line, f"dynamic: `{node.attr}` (line {line})"))
 
-    def visit_Name(self, node: ast.Name) -> None:
-        if node.id in self.bound and isinstance(node.ctx, ast.Load):
-            self.dotted(self.bound[node.id], node.lineno)
-
-    def visit_Call(self, node: ast.Call) -> None:
+    def call(self, node: ast.Call) -> None:
         fn = node.func
         if isinstance(fn, ast.Name) and fn.id not in self.bound:
             line = node.lineno
@@ -128,7 +167,6 @@ class _Scanner(ast.NodeVisitor):
                 len(node.args) < 2 or not isinstance(node.args[1], ast.Constant)
             ):
                 self.found.append((line, f"dynamic: `{fn.id}` with a computed name (line {line})"))
-        self.generic_visit(node)
 
 
 def flags(source: bytes | str | None, module: str, rules: ModuleType) -> list[str]:
@@ -158,8 +196,7 @@ def flags(source: bytes | str | None, module: str, rules: ModuleType) -> list[st
     except (SyntaxError, ValueError):
         return []
     s = _Scanner(module, rules)
-    s.bind_imports(tree)
-    s.visit(tree)
+    s.scan(tree)
     out: list[str] = []
     seen: set[str] = set()
     for _, text in sorted(set(s.found)):
