@@ -232,18 +232,19 @@ class Zygote:
         try:
             if grace > 0 and pid not in self.ended:
                 self._wait(fd, pid, grace)
-            if uid is not None and os.geteuid() == 0:
-                self.kill_uid(uid)
             with contextlib.suppress(OSError):
                 os.killpg(pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):  # by its pidfd: never a later owner of the pid
+                if fd is not None:
+                    signal.pidfd_send_signal(fd, signal.SIGKILL)
+                elif pid not in self.ended:
+                    os.kill(pid, signal.SIGKILL)
             self._wait(fd, pid, 10.0)
         finally:
             if fd is not None:
                 os.close(fd)
         if uid is not None and os.geteuid() == 0:
-            self.kill_uid(uid)  # anything it forked while being killed
+            self.kill_uid(uid)  # everything else of its uid, also what it forked meanwhile
         self.sweep()
         self.workers.discard(pid)
         status = self.ended.pop(pid, None)
