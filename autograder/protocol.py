@@ -10,9 +10,11 @@ plain Python and numpy objects.
 
 Value tags (``"$"``): ``list``, ``tuple``, ``dict`` (str keys), ``c`` (complex), ``nd``
 (ndarray), ``rng`` (``numpy.random.Generator`` state), ``sparse`` (scipy.sparse, by its
-arrays), ``act`` (a ``numdl.activations`` function, by name), ``fn`` (a callable of the
-grader: calls come back as callbacks), ``linop`` (a ``LinearOperator`` of the grader),
-``sfn`` (a student function, by name) and ``opaque`` (a value living in the worker).
+arrays), ``act`` (a ``numdl.activations`` function, by name), ``mbobj`` (a
+``numdl.utils.MinibatchObjective`` by its parts: rebuilt and evaluated in the worker),
+``fn`` (a callable of the grader: calls come back as callbacks), ``linop`` (a
+``LinearOperator`` of the grader), ``sfn`` (a student function, by name) and ``opaque``
+(a value living in the worker).
 Both sides share this module; each side decides which tags it accepts.
 """
 
