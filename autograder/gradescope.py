@@ -7,7 +7,8 @@
 - ``solutions/numdl/``: the provided modules and the reference of the prerequisites only;
 - ``assignments/NN_<module>/tests/``: the full test files, hidden cases included, and the
   hint table (``hints.json``, see :mod:`autograder.hints`);
-- ``spec.json``: the module, its API names and prerequisites.
+- ``spec.json``: the module, its API names, prerequisites and the reference's numpy/scipy
+  imports.
 
 ``run_autograder`` runs ``python -m autograder.gradescope --root /autograder`` (the root and
 the interpreter can be overridden with ``AUTOGRADER_ROOT`` / ``AUTOGRADER_PYTHON``), which
@@ -56,7 +57,7 @@ def _add(z: zipfile.ZipFile, name: str, data: bytes, mode: int = 0o644) -> None:
 def build(module: str, dest: pathlib.Path | None = None) -> pathlib.Path:
     """Write the Gradescope autograder zip of ``module``; return its path."""
     from autograder import hints, modules, release
-    from autograder.sandbox import api_names
+    from autograder.sandbox import api_names, reference_imports
 
     m = modules.get(module)
     dest = dest or modules.ROOT / "dist" / "autograder"
@@ -67,6 +68,7 @@ def build(module: str, dest: pathlib.Path | None = None) -> pathlib.Path:
         "folder": m.folder,
         "prereqs": list(m.prereqs),
         "api": api_names(m.source.read_text()),
+        "imports": list(reference_imports(m.source.read_text())),
     }
     tmp = path.with_suffix(".zip.tmp")
     with zipfile.ZipFile(tmp, "w") as z:
@@ -116,6 +118,7 @@ def run(root: pathlib.Path, module: str) -> dict:
         prereqs=tuple(info["prereqs"]),
         api=info["api"],
         secret=[source, root],
+        imports=tuple(info.get("imports", ())),
     )
     sandbox.prestart(lean=True, spec=spec)  # its imports overlap with the tests' (otter)
     from autograder import grader, results, submissions

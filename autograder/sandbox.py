@@ -101,6 +101,7 @@ class Spec:
     api: list[str]
     provided: tuple[str, ...] = PROVIDED
     secret: list[pathlib.Path] = field(default_factory=list)  # folders the worker must not see
+    imports: tuple[str, ...] = ()  # numpy/scipy modules of the reference: preloaded when lean
 
     @classmethod
     def from_registry(cls, name: str) -> Spec:
@@ -115,6 +116,7 @@ class Spec:
             api=api_names(m.source.read_text()),
             provided=modules.PROVIDED,
             secret=[modules.ROOT, modules.SOLUTIONS, modules.ASSIGNMENTS],
+            imports=reference_imports(m.source.read_text()),
         )
 
 
@@ -129,6 +131,24 @@ def api_names(source: str) -> list[str]:
     return [
         n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")
     ]
+
+
+def reference_imports(source: str) -> tuple[str, ...]:
+    """The numpy and scipy modules a reference module imports (anywhere in it), in order.
+
+    A submission most likely imports the same: a fork server for one submission imports them
+    while the tests load (a batch's fork server imports all of :data:`worker.PRELOAD`).
+    """
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names = [node.module]
+        else:
+            continue
+        found += [n for n in names if n.split(".")[0] in ("numpy", "scipy") and n not in found]
+    return tuple(found)
 
 
 # ---------------------------------------------------------------------------- uids and killing
@@ -359,7 +379,8 @@ LAZY = ("__init__", "plotting")
 
 def prepare_config(spec: Spec, staging: Staging) -> dict:
     """What the fork server imports once per run: ``base`` (the shared folder), the provided
-    modules and prerequisites to import from it (``preimport``), the graded ``module``."""
+    modules and prerequisites to import from it (``preimport``), the reference's numpy/scipy
+    modules (``preload``), the graded ``module``."""
     return {
         "base": str(staging.base(spec)),
         "module": spec.module,
@@ -368,6 +389,7 @@ def prepare_config(spec: Spec, staging: Staging) -> dict:
             for n in (*spec.provided, *spec.prereqs)
             if n not in LAZY and (spec.package / f"{n}.py").exists()
         ],
+        "preload": list(spec.imports),
     }
 
 

@@ -8,8 +8,9 @@ resolves imports (also inside functions), aliases (``import scipy.special as ss`
 - ``private``: a private part of numpy or scipy (``scipy.special._logsumexp``: the
   implementations behind public routines), or the course's ``numdl.tripwires``/``numdl.rules``;
 - ``dynamic``: ``__import__``, ``importlib``, ``getattr``/``setattr`` with a computed name,
-  ``exec``/``eval``/``compile``, ``ctypes``, ``sys.modules``, ``gc``, ``builtins``, and the
-  attributes that reach a function's insides (``__wrapped__``, ``__closure__``, ...).
+  ``exec``/``eval``/``compile``, ``ctypes``, ``sys.modules`` and the import hooks
+  (``sys.meta_path``, ...), ``gc``, ``builtins``, and the attributes that reach a function's
+  insides (``__wrapped__``, ``__closure__``, ...).
 
 A flag never changes a score: the instructor reviews it (``flags`` column of
 ``gradebook.csv``, the results json, the report). Run-time detection is
@@ -37,6 +38,8 @@ DYNAMIC_ATTRS = (
     "__self__",
     "__func__",
 )
+#: The import system's state: what is loaded, and the hooks that wrap forbidden modules.
+SYS_IMPORT = ("sys.modules", "sys.meta_path", "sys.path_hooks", "sys.path_importer_cache")
 MAX_FLAGS = 20
 #: The course's own machinery that a submission has no reason to touch.
 COURSE_PRIVATE = ("numdl.tripwires", "numdl.rules")
@@ -142,6 +145,9 @@ class _Scanner:
             self.found.append((line, f"private: `{name}`, the course's checks (line {line})"))
         if parts[0] in DYNAMIC_MODULES:
             self.found.append((line, f"dynamic: `{parts[0]}` (line {line})"))
+        for hook in SYS_IMPORT:
+            if name == hook or name.startswith(hook + "."):
+                self.found.append((line, f"dynamic: `{hook}` (line {line})"))
 
     # ---------------------------------------------------------------- findings
     def attribute(self, node: ast.Attribute, inner: bool) -> None:
@@ -152,8 +158,6 @@ class _Scanner:
         line = node.lineno
         if name is not None:
             self.dotted(name, line)
-            if name == "sys.modules" or name.startswith("sys.modules."):
-                self.found.append((line, f"dynamic: `sys.modules` (line {line})"))
         if node.attr in DYNAMIC_ATTRS:
             self.found.append((line, f"dynamic: `{node.attr}` (line {line})"))
 

@@ -21,6 +21,7 @@ here as an opaque handle.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import ctypes
 import importlib
 import inspect
@@ -572,11 +573,15 @@ def preload(lean: bool = False) -> None:
             continue
 
 
-def prepare(base: str, preimport: list[str], module: str) -> None:
-    """Import ``numdl`` and its provided modules from ``base``; wrap the forbidden routines.
+def prepare(base: str, preimport: list[str], module: str, preload: list[str] = ()) -> None:
+    """Import ``numdl`` and its provided modules from ``base`` and the modules of ``preload``
+    (those the reference imports); wrap the forbidden routines.
 
     Done once per run in the fork server, before any worker is forked (trusted code only).
     """
+    for name in preload:
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
     sys.path.insert(0, base)
     try:
         for name in preimport:

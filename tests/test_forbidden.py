@@ -290,3 +290,80 @@ def test_tripwires_attribute_calls_to_the_watched_file_only(tmp_path):
     assert calls["provided"] == calls["building_block"] == []
     assert calls["passed_on"] == [{"function": "passed_on", "routine": "numpy.linalg.pinv"}]
     assert np.allclose(P, np.exp(S) / np.exp(S).sum(axis=0))
+
+
+def test_tripwires_wrap_a_forbidden_module_when_it_is_imported(tmp_path):
+    """``install`` imports nothing: a forbidden module or routine host not loaded yet is wrapped
+    when it is imported (by the student, or by another module), as if installed after it."""
+    student = tmp_path / "spectral.py"
+    student.write_text(
+        "def distances(Y):\n"
+        "    import scipy.spatial.distance as d\n"
+        "    return d.cdist(Y.T, Y.T)\n"
+        "def solve(A, b):\n"
+        "    import scipy.linalg\n"
+        "    return scipy.linalg.lstsq(A, b)[0]\n"
+    )
+    script = (
+        "import json, sys\n"
+        "import numpy as np\n"
+        "from numdl import rules, tripwires\n"
+        "for m in rules.FORBIDDEN:\n"
+        "    tripwires.install(m)\n"
+        "lazy = ['scipy.spatial', 'scipy.cluster', 'scipy.optimize', 'scipy.signal', 'scipy.linalg']\n"
+        "loaded = [n for n in lazy if n in sys.modules]\n"
+        "sys.path.insert(0, sys.argv[1])\n"
+        "import spectral\n"
+        "Y, A = np.ones((2, 3)), np.eye(3)\n"
+        "calls = {}\n"
+        "for module, name, args in [('spectral', 'distances', (Y,)), ('least_squares', 'solve', (A, A[0]))]:\n"
+        "    with tripwires.watching([spectral.__file__], module):\n"
+        "        tripwires.take()\n"
+        "        getattr(spectral, name)(*args)\n"
+        "        calls[name] = tripwires.take()\n"
+        "import scipy.stats  # imports scipy.optimize: wrapped for the modules that forbid it\n"
+        "opt = sys.modules['scipy.optimize']\n"
+        "print(json.dumps({'loaded': loaded, 'calls': calls,\n"
+        "                  'minimize': id(opt.minimize) in tripwires._key_of_wrapper}))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(modules.PACKAGE.parent))
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout)
+    assert out["loaded"] == []  # install imported none of them
+    assert out["calls"]["distances"] == [
+        {"function": "distances", "routine": "scipy.spatial.distance.cdist"}
+    ]
+    assert out["calls"]["solve"] == [{"function": "solve", "routine": "scipy.linalg.lstsq"}]
+    assert out["minimize"] is True
+
+
+@pytest.mark.parametrize("module", ["spectral", "least_squares", "conv", "mlp"])
+def test_a_single_submission_with_a_lean_fork_server_loses_the_same_questions(module, tmp_path):
+    """One submission alone (Gradescope's case): its fork server preloads numpy only, so the
+    forbidden modules are imported, and wrapped, only when the submission imports them."""
+    for ex in _corpus(module):
+        spec = Spec.from_registry(module)
+        spec = dataclasses.replace(spec, tests=[t for t in spec.tests if t.stem in _lost(ex)])
+        path = ex.write(tmp_path / ex.name)
+        (rec,) = grader.grade_batch(spec, [path], tmp_path / f"out-{ex.name}", progress=False)
+        x = rec["extra_data"]
+        assert x["status"] == "ok", (ex.name, x["message"])
+        assert all(x["questions"][q] == 0 for q in _lost(ex)), (ex.name, x["questions"])
+        runtime = [f for f in x["flags"] if f.startswith("forbidden call in ")]
+        assert {f.split(":")[0].rsplit(" ", 1)[1] for f in runtime} == _lost(ex), (ex.name, x)
+
+
+def test_scan_flags_the_import_system_state():
+    """Removing the tripwires' import hook would let a forbidden module load unwrapped."""
+    r = rules.load()
+    src = (
+        "import sys\nfrom sys import meta_path\n"
+        "def f():\n    sys.meta_path.clear()\n    return sys.modules['numpy'], meta_path\n"
+    )
+    flags = scan.flags(src, "spectral", r)
+    assert "dynamic: `sys.meta_path` (line 2)" in flags  # one flag per name: its first line
+    assert "dynamic: `sys.modules` (line 5)" in flags
+    assert scan.flags("import sys\ndef f():\n    return sys.path\n", "spectral", r) == []

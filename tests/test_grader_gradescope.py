@@ -10,6 +10,7 @@ import sys
 import zipfile
 
 from autograder import examples, gradescope, modules
+from autograder.sandbox import Spec, reference_imports
 
 MODULE = "spectral"
 
@@ -26,6 +27,10 @@ def test_zip_runs_in_a_simulated_autograder_layout(tmp_path):
     assert all(f"assignments/{m.folder}/tests/{t.name}" in names for t in m.test_files())
     tests = root / "source" / "assignments" / m.folder / "tests"
     assert "hidden=True" in (tests / "q1.py").read_text()
+    # what its lean fork server imports while the tests load: the reference's scipy modules
+    info = json.loads((root / "source" / "spec.json").read_text())
+    assert info["imports"] == list(Spec.from_registry(MODULE).imports)
+    assert {"scipy.sparse", "scipy.sparse.linalg"} <= set(info["imports"])
     shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
     examples.reference(MODULE).write(root)
     (root / "reference").rename(root / "submission")
@@ -38,3 +43,12 @@ def test_zip_runs_in_a_simulated_autograder_layout(tmp_path):
     assert rec["score"] == rec["extra_data"]["max_score"] > 0
     assert rec["extra_data"]["status"] == "ok"
     assert {"name", "score", "max_score", "output", "visibility"} <= set(rec["tests"][0])
+
+
+def test_reference_imports_are_the_numpy_and_scipy_modules_anywhere_in_the_source():
+    source = (
+        "import numpy as np\nimport math\nfrom scipy.sparse import linalg\n"
+        "from . import utils\nfrom numdl.utils import vec\n"
+        "def f():\n    import scipy.linalg as sl, numpy\n    from numpy.fft import fft\n"
+    )
+    assert reference_imports(source) == ("numpy", "scipy.sparse", "scipy.linalg", "numpy.fft")

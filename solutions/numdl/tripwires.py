@@ -55,6 +55,13 @@ _names: dict[int, str] = {}  # id(original) -> dotted name shown to the student
 _modules_of: dict[int, set[str]] = {}  # id(original) -> modules that forbid it
 _done: set[str] = set()  # graded modules installed
 _lazy: dict[str, set[str]] = {}  # package not imported yet -> modules that forbid it
+#: ``(entry, dotted, modules)`` whose module is not imported yet: wrapped when it is
+_pending: list[tuple[str, str, set[str]]] = []
+_triggers: set[str] = set()  # modules whose import may complete a pending entry
+_packages: dict[str, set[str]] = {}  # forbidden module wired -> modules that forbid it
+_executed: set[str] = set()  # trigger modules whose body has run
+_wiring: list[bool] = []  # non-empty while pending entries are wired; longer: once more
+_LATER = object()
 
 
 # ---------------------------------------------------------------------------- recording
@@ -185,6 +192,71 @@ def _resolve(dotted: str) -> tuple[Any, bool] | None:
         return None
 
 
+def _find(dotted: str) -> Any:
+    """``(object, is_module)`` for a dotted name, importing nothing that is not loaded yet
+    (``_LATER`` for a module, or a routine of a module, not imported yet; ``None`` if it
+    does not exist). An attribute its loaded host module makes on demand is resolved."""
+    if dotted in sys.modules:
+        mod = sys.modules[dotted]
+        return _LATER if _initializing(mod) else (mod, True)
+    parent, _, attr = dotted.rpartition(".")
+    host = sys.modules.get(parent)
+    if host is None or _initializing(host):
+        return _LATER
+    found = vars(host).get(attr, _LATER)
+    if found is not _LATER:
+        return found, isinstance(found, types.ModuleType)
+    try:
+        if importlib.util.find_spec(dotted) is not None:
+            return _LATER  # a submodule: its import goes through _Finder
+    except (ImportError, ValueError):
+        pass
+    return _resolve(dotted)
+
+
+def _initializing(mod: Any) -> bool:
+    """Whether ``mod`` is still being imported (its body has not finished yet)."""
+    if getattr(mod, "__name__", None) in _executed:
+        return False
+    return bool(getattr(getattr(mod, "__spec__", None), "_initializing", False))
+
+
+def _wire(entry: str, dotted: str, modules: set[str]) -> bool:
+    """Wrap what ``dotted`` names, for ``modules``; ``False`` if it is not imported yet."""
+    found = _find(dotted)
+    if found is _LATER:
+        return False
+    if found is not None:
+        obj, is_module = found
+        if is_module:
+            _targets_of_package(dotted, modules)
+            _packages.setdefault(dotted, set()).update(modules)  # and its later submodules
+        else:
+            _target(obj, entry if dotted == entry else dotted, modules)
+    return True
+
+
+def _wire_pending() -> None:
+    """After the import of a trigger module: wrap the pending entries it completed."""
+    if _wiring:  # an import made while wiring (an attribute made on demand): one more round
+        _wiring.append(True)
+        return
+    _wiring.append(True)
+    try:
+        changed = False
+        while True:
+            del _wiring[1:]
+            still = [p for p in list(_pending) if not _wire(*p)]
+            changed = changed or len(still) < len(_pending)
+            _pending[:] = still
+            if len(_wiring) == 1:  # nothing was imported meanwhile
+                break
+        if changed:
+            _replace_everywhere()
+    finally:
+        _wiring.clear()
+
+
 def _replace_everywhere() -> None:
     """Bind every module attribute that holds a watched original to its wrapper."""
     for mod in list(sys.modules.values()):
@@ -206,7 +278,11 @@ class _Finder(importlib.abc.MetaPathFinder):
 
     def find_spec(self, fullname, path, target=None):
         top = fullname.split(".")[0]
-        if top not in _lazy:
+        owners = set(_lazy.get(top, ()))
+        for package, modules in _packages.items():
+            if fullname.startswith(package + "."):
+                owners |= modules
+        if not owners and fullname not in _triggers:
             return None
         for finder in sys.meta_path:
             if finder is self or not hasattr(finder, "find_spec"):
@@ -216,10 +292,14 @@ class _Finder(importlib.abc.MetaPathFinder):
                 loader = spec.loader
                 exec_module = loader.exec_module
 
-                def run(module, _exec=exec_module, _top=top):
+                def run(module, _exec=exec_module, _owners=owners):
                     _exec(module)
-                    _targets_of_package(module.__name__, _lazy.get(_top, set()))
-                    _replace_in(module)
+                    if _owners:
+                        _targets_of_package(module.__name__, _owners)
+                        _replace_in(module)
+                    if module.__name__ in _triggers:
+                        _executed.add(module.__name__)  # its body is done (the import not yet)
+                        _wire_pending()
 
                 with contextlib.suppress(Exception):
                     loader.exec_module = run
@@ -239,7 +319,11 @@ _FINDER = _Finder()
 
 
 def install(module: str) -> None:
-    """Wrap the forbidden routines of ``module`` (idempotent; cheap when already done)."""
+    """Wrap the forbidden routines of ``module`` (idempotent; cheap when already done).
+
+    Imports nothing: a forbidden module (or the module of a forbidden routine) that is not
+    imported yet is wrapped when it is, by whoever imports it.
+    """
     if module in _done:
         return
     _done.add(module)
@@ -253,15 +337,10 @@ def install(module: str) -> None:
                 _lazy.setdefault(top, set()).add(module)
                 if top not in sys.modules:
                     continue
-            found = _resolve(dotted)
-            if found is None:
-                continue
-            obj, is_module = found
-            if is_module:
-                _targets_of_package(dotted, {module})
-            else:
-                _target(obj, entry if dotted == entry else dotted, {module})
-    if _lazy and _FINDER not in sys.meta_path:
+            if not _wire(entry, dotted, {module}):  # not imported yet: wrapped on import
+                _pending.append((entry, dotted, {module}))
+                _triggers.update((dotted, dotted.rpartition(".")[0]))
+    if (_lazy or _pending) and _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
     _replace_everywhere()
 

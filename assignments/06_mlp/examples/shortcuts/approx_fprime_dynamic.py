@@ -1,11 +1,14 @@
 """mlp_backward that compares one entry with scipy.optimize.approx_fprime, reached through
-sys.modules (values from the reference).
+sys.modules after importing scipy.stats, which imports scipy.optimize (values from the
+reference).
 
 Loses: q3
 Flagged: dynamic
 """
 
 import sys
+
+import scipy.stats  # noqa: F401 - allowed, and it imports scipy.optimize
 
 _reference_mlp_backward = mlp_backward
 
