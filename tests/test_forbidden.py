@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 import zipfile
 
 import pytest
@@ -304,28 +305,29 @@ def test_tripwires_wrap_a_forbidden_module_when_it_is_imported(tmp_path):
         "    import scipy.linalg\n"
         "    return scipy.linalg.lstsq(A, b)[0]\n"
     )
-    script = (
-        "import json, sys\n"
-        "import numpy as np\n"
-        "from numdl import rules, tripwires\n"
-        "for m in rules.FORBIDDEN:\n"
-        "    tripwires.install(m)\n"
-        "lazy = ['scipy.spatial', 'scipy.cluster', 'scipy.optimize', 'scipy.signal', 'scipy.linalg']\n"
-        "loaded = [n for n in lazy if n in sys.modules]\n"
-        "sys.path.insert(0, sys.argv[1])\n"
-        "import spectral\n"
-        "Y, A = np.ones((2, 3)), np.eye(3)\n"
-        "calls = {}\n"
-        "for module, name, args in [('spectral', 'distances', (Y,)), ('least_squares', 'solve', (A, A[0]))]:\n"
-        "    with tripwires.watching([spectral.__file__], module):\n"
-        "        tripwires.take()\n"
-        "        getattr(spectral, name)(*args)\n"
-        "        calls[name] = tripwires.take()\n"
-        "import scipy.stats  # imports scipy.optimize: wrapped for the modules that forbid it\n"
-        "opt = sys.modules['scipy.optimize']\n"
-        "print(json.dumps({'loaded': loaded, 'calls': calls,\n"
-        "                  'minimize': id(opt.minimize) in tripwires._key_of_wrapper}))\n"
-    )
+    script = textwrap.dedent("""
+        import json, sys
+        import numpy as np
+        from numdl import rules, tripwires
+        for m in rules.FORBIDDEN:
+            tripwires.install(m)
+        lazy = ["scipy.spatial", "scipy.cluster", "scipy.optimize", "scipy.signal", "scipy.linalg"]
+        loaded = [n for n in lazy if n in sys.modules]
+        sys.path.insert(0, sys.argv[1])
+        import spectral
+        Y, A = np.ones((2, 3)), np.eye(3)
+        calls = {}
+        for module, name, args in [("spectral", "distances", (Y,)),
+                                   ("least_squares", "solve", (A, A[0]))]:
+            with tripwires.watching([spectral.__file__], module):
+                tripwires.take()
+                getattr(spectral, name)(*args)
+                calls[name] = tripwires.take()
+        import scipy.stats  # imports scipy.optimize: wrapped for the modules that forbid it
+        opt = sys.modules["scipy.optimize"]
+        minimize = id(opt.minimize) in tripwires._key_of_wrapper
+        print(json.dumps({"loaded": loaded, "calls": calls, "minimize": minimize}))
+    """)
     env = dict(os.environ, PYTHONPATH=str(modules.PACKAGE.parent))
     proc = subprocess.run(
         [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, env=env
