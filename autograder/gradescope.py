@@ -118,7 +118,7 @@ def run(root: pathlib.Path, module: str) -> dict:
         prereqs=tuple(info["prereqs"]),
         api=info["api"],
         secret=[source, root],
-        imports=tuple(info.get("imports", ())),
+        imports=tuple(info["imports"]),
     )
     sandbox.prestart(lean=True, spec=spec)  # its imports overlap with the tests' (otter)
     from autograder import grader, results, submissions

@@ -573,7 +573,7 @@ def preload(lean: bool = False) -> None:
             continue
 
 
-def prepare(base: str, preimport: list[str], module: str, preload: list[str] = ()) -> None:
+def prepare(base: str, preimport: list[str], module: str, preload: list[str]) -> None:
     """Import ``numdl`` and its provided modules from ``base`` and the modules of ``preload``
     (those the reference imports); wrap the forbidden routines.
 

@@ -163,7 +163,7 @@ class Zygote:
             raise ValueError("this fork server already serves another run")
         from autograder import worker
 
-        worker.prepare(cfg["base"], cfg["preimport"], cfg["module"], cfg.get("preload", []))
+        worker.prepare(cfg["base"], cfg["preimport"], cfg["module"], cfg["preload"])
         self.base = cfg["base"]
 
     def sweep(self) -> None:

@@ -60,7 +60,7 @@ _pending: list[tuple[str, str, set[str]]] = []
 _triggers: set[str] = set()  # modules whose import may complete a pending entry
 _packages: dict[str, set[str]] = {}  # forbidden module wired -> modules that forbid it
 _executed: set[str] = set()  # trigger modules whose body has run
-_wiring: list[bool] = []  # non-empty while pending entries are wired; longer: once more
+_wiring = {"busy": False, "again": False}  # wiring pending entries; asked again meanwhile
 _LATER = object()
 
 
@@ -238,23 +238,22 @@ def _wire(entry: str, dotted: str, modules: set[str]) -> bool:
 
 def _wire_pending() -> None:
     """After the import of a trigger module: wrap the pending entries it completed."""
-    if _wiring:  # an import made while wiring (an attribute made on demand): one more round
-        _wiring.append(True)
+    if _wiring["busy"]:  # an import made while wiring (an attribute made on demand)
+        _wiring["again"] = True
         return
-    _wiring.append(True)
+    _wiring["busy"], changed = True, False
     try:
-        changed = False
         while True:
-            del _wiring[1:]
+            _wiring["again"] = False
             still = [p for p in list(_pending) if not _wire(*p)]
             changed = changed or len(still) < len(_pending)
             _pending[:] = still
-            if len(_wiring) == 1:  # nothing was imported meanwhile
+            if not _wiring["again"]:  # nothing was imported meanwhile
                 break
         if changed:
             _replace_everywhere()
     finally:
-        _wiring.clear()
+        _wiring["busy"] = False
 
 
 def _replace_everywhere() -> None:
